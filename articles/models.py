@@ -1,0 +1,302 @@
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from taggit.managers import TaggableManager
+
+from . import licenses
+from .rendering import count_words, reading_minutes, render_markdown
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(
+        blank=True, help_text="One or two sentences shown at the top of the section's page."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the site navigation: lower numbers come first."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Contributor(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    role = models.CharField(
+        "default role",
+        max_length=80,
+        default="Contributor",
+        help_text="Shown after the name in a byline unless a piece says otherwise, "
+        'e.g. "Contributor", "Staff Writer", "Editor".',
+    )
+    bio = models.TextField(blank=True, help_text="A few sentences, shown on their page.")
+    photo = models.ForeignKey(
+        "Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    links = models.TextField(
+        blank=True, help_text="Their own pages elsewhere (website, social profiles), one per line."
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributor",
+        help_text="The account this contributor signs in with. A guest writer needs none.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:contributor", kwargs={"slug": self.slug})
+
+    def link_list(self):
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+
+def image_upload_to(instance, filename):
+    # Never keep the uploader's file name: it may carry a path, a person's name or worse.
+    extension = PurePosixPath(filename).suffix.lower().lstrip(".")[:5] or "bin"
+    today = timezone.now()
+    return f"images/{today:%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class Image(models.Model):
+    file = models.ImageField(upload_to=image_upload_to, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    alt_text = models.CharField(
+        max_length=300,
+        help_text="What the picture shows, for readers who cannot see it. "
+        "Describe it; do not repeat the caption.",
+    )
+    caption = models.CharField(
+        max_length=300, blank=True, help_text="Shown under the picture, above the credit."
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+
+class ImageCredit(models.Model):
+    """Where a picture came from and on what terms: the facts its credit line is made of."""
+
+    image = models.OneToOneField(Image, on_delete=models.CASCADE, related_name="credit")
+    title = models.CharField(
+        max_length=300, blank=True, help_text="The title of the work as its creator gave it."
+    )
+    creator = models.CharField(
+        max_length=200, help_text="The photographer, artist or organisation to credit."
+    )
+    creator_url = models.URLField("creator's page", max_length=500, blank=True)
+    source_url = models.URLField(
+        "source", max_length=500, blank=True, help_text="The page the picture was taken from."
+    )
+    license = models.CharField("licence", max_length=40, choices=licenses.choices)
+    changes = models.CharField(
+        "changes made",
+        max_length=200,
+        default="unmodified",
+        help_text='What was changed, e.g. "cropped". Leave "unmodified" if nothing was.',
+    )
+
+    def __str__(self):
+        return self.line()
+
+    @property
+    def license_terms(self):
+        return licenses.get(self.license)
+
+    def _parts(self):
+        """The credit line as (text, link) pairs in TASL order: title, author, source, licence."""
+        terms = self.license_terms
+        parts = []
+        if self.title:
+            parts.append((f"“{self.title}”", self.source_url))
+        else:
+            parts.append(("This image", self.source_url))
+        if self.changes:
+            parts.append((f" ({self.changes})", ""))
+        if self.creator:
+            parts.append((" by ", ""))
+            parts.append((self.creator, self.creator_url))
+        parts.append((f" {terms.statement} ", ""))
+        parts.append((terms.short_name, terms.url))
+        return parts
+
+    def line(self):
+        """The credit line as plain text, for feeds, metadata and the admin."""
+        return "".join(text for text, _ in self._parts())
+
+    def line_html(self):
+        """The credit line with the title, creator and licence linked to their pages."""
+        pieces = [
+            format_html('<a href="{}">{}</a>', url, text) if url else conditional_escape(text)
+            for text, url in self._parts()
+        ]
+        # Every piece was escaped above, so the joined line is safe as it stands.
+        return mark_safe("".join(pieces))
+
+
+class ArticleQuerySet(models.QuerySet):
+    def public(self):
+        """What readers may see: published (or scheduled) pieces whose publish date has passed."""
+        return self.filter(
+            status__in=Article.LIVE_STATUSES, published_at__lte=timezone.now()
+        ).order_by("-published_at", "-id")
+
+    def for_listing(self):
+        """Everything a listing shows of each piece, fetched in a fixed number of queries."""
+        return self.select_related("section", "hero_image", "hero_image__credit").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("contributor")),
+            "tags",
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        DECLINED = "declined", "Declined"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # A scheduled piece goes live by itself when its date passes: no job has to flip it.
+    LIVE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The piece's address: /articles/<slug>/."
+    )
+    standfirst = models.TextField(
+        blank=True, help_text="One or two sentences under the headline that say what the piece is."
+    )
+    body = models.TextField(
+        help_text="Markdown: blank lines between paragraphs, ## for a subheading, "
+        "[words](https://…) for a link."
+    )
+    body_html = models.TextField(editable=False, default="")
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    tags = TaggableManager(
+        blank=True, help_text="Places, people and subjects, separated by commas."
+    )
+    hero_image = models.ForeignKey(
+        Image,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hero_of",
+        help_text="Shown at the top of the piece and in listings, with its credit.",
+    )
+    contributors = models.ManyToManyField(Contributor, through="Byline", related_name="articles")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish date",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When readers may see it. A date in the future keeps it hidden until then.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "published_at"], name="article_public_idx")]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        self.word_count = count_words(self.body_html)
+        if self.status in self.LIVE_STATUSES and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article", kwargs={"slug": self.slug})
+
+    @property
+    def reading_time(self):
+        return reading_minutes(self.word_count)
+
+    @property
+    def is_public(self):
+        return (
+            self.status in self.LIVE_STATUSES
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def related(self, limit=3):
+        """Public pieces sharing the most tags with this one, newest first among equals."""
+        tag_ids = [tag.pk for tag in self.tags.all()]
+        if not tag_ids:
+            return Article.objects.none()
+        return (
+            Article.objects.public()
+            .filter(tags__in=tag_ids)
+            .exclude(pk=self.pk)
+            .annotate(shared_tags=Count("pk"))
+            .order_by("-shared_tags", "-published_at", "-id")
+            .select_related("section", "hero_image", "hero_image__credit")[:limit]
+        )
+
+
+class Byline(models.Model):
+    """One name in a piece's byline, with the role shown for this piece."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    contributor = models.ForeignKey(Contributor, on_delete=models.PROTECT, related_name="bylines")
+    role = models.CharField(
+        max_length=80, blank=True, help_text="Leave blank to use the contributor's default role."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "contributor"], name="one_byline_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.contributor.name}, {self.shown_role}"
+
+    @property
+    def shown_role(self):
+        return self.role or self.contributor.role

@@ -1,0 +1,87 @@
+"""Builders for test data: each makes one valid object, with keyword overrides."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image as PILImage
+
+from articles.models import Article, Byline, Contributor, Image, ImageCredit, Section
+
+_numbers = itertools.count(1)
+
+REFERENCE_HEADLINE = "After 9 Years of Military Presence, French Troops Exit Mali"
+REFERENCE_CREDIT = (
+    "“27th Africa-France Summit, Bamako” (unmodified) by United Nations Photo "
+    "is licensed under CC BY-NC-ND 2.0"
+)
+
+
+def jpeg_bytes(width=64, height=36, colour=(120, 90, 60)):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), colour).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def make_section(**fields):
+    n = next(_numbers)
+    fields.setdefault("name", f"Section {n}")
+    fields.setdefault("slug", f"section-{n}")
+    return Section.objects.create(**fields)
+
+
+def make_contributor(**fields):
+    n = next(_numbers)
+    fields.setdefault("name", f"Writer {n}")
+    fields.setdefault("slug", f"writer-{n}")
+    return Contributor.objects.create(**fields)
+
+
+def make_image(credit=None, **fields):
+    fields.setdefault("alt_text", "A test picture of a brown rectangle")
+    image = Image(file=ContentFile(jpeg_bytes(), name="picture.jpg"), **fields)
+    image.save()
+    credit_fields = {
+        "title": "A brown rectangle",
+        "creator": "Test Photographer",
+        "license": "cc-by-4.0",
+        **(credit or {}),
+    }
+    ImageCredit.objects.create(image=image, **credit_fields)
+    return image
+
+
+def make_reference_image():
+    return make_image(
+        credit={
+            "title": "27th Africa-France Summit, Bamako",
+            "creator": "United Nations Photo",
+            "creator_url": "https://www.flickr.com/photos/un_photo/",
+            "source_url": "https://www.flickr.com/photos/un_photo/",
+            "license": "cc-by-nc-nd-2.0",
+        },
+        alt_text="Heads of state seated at the summit",
+        caption="The 27th Africa-France Summit in Bamako.",
+    )
+
+
+def make_article(*, bylines=None, tags=(), section=None, **fields):
+    """A published piece from yesterday unless told otherwise; bylines are (contributor, role)."""
+    n = next(_numbers)
+    fields.setdefault("headline", f"Headline number {n}")
+    fields.setdefault("slug", f"headline-number-{n}")
+    fields.setdefault("standfirst", f"The standfirst of piece {n}.")
+    fields.setdefault("body", f"The body of piece {n}, in *Markdown*.\n\nA second paragraph.")
+    fields.setdefault("status", Article.Status.PUBLISHED)
+    if "published_at" not in fields and fields["status"] in Article.LIVE_STATUSES:
+        fields["published_at"] = timezone.now() - timedelta(days=1, minutes=n)
+    article = Article.objects.create(section=section or make_section(), **fields)
+    for position, (contributor, role) in enumerate(bylines or [(make_contributor(), "")]):
+        Byline.objects.create(
+            article=article, contributor=contributor, role=role, position=position
+        )
+    if tags:
+        article.tags.add(*tags)
+    return article
