@@ -1,0 +1,232 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article
+
+from .factories import (
+    REFERENCE_CREDIT,
+    REFERENCE_HEADLINE,
+    make_article,
+    make_contributor,
+    make_image,
+    make_reference_image,
+    make_section,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reference(db):
+    """The reference piece, as the demo has it."""
+    world = make_section(name="World", slug="world")
+    pipa = make_contributor(name="Pipa Powers", slug="pipa-powers", bio="Writes on the Sahel.")
+    return make_article(
+        headline=REFERENCE_HEADLINE,
+        slug="after-9-years-of-military-presence-french-troops-exit-mali",
+        standfirst="What France leaves behind.",
+        section=world,
+        bylines=[(pipa, "Contributor")],
+        tags=["France", "Mali", "Sahel", "Wagner Group", "West Africa"],
+        hero_image=make_reference_image(),
+        body="First paragraph.\n\nSecond paragraph.",
+    )
+
+
+def test_home_shows_the_lead_and_the_latest(client, reference):
+    older = make_article(published_at=timezone.now() - timedelta(days=30))
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index(REFERENCE_HEADLINE) < html.index(older.headline)
+    assert 'class="card card--lead"' in html
+
+
+def test_article_page_shows_everything_a_reader_needs(client, reference):
+    response = client.get(reference.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<h1 class="piece__headline">{REFERENCE_HEADLINE}</h1>' in html
+    assert "What France leaves behind." in html
+    assert (
+        '<a href="/contributors/pipa-powers/" rel="author">Pipa Powers</a>, '
+        '<span class="byline__role">Contributor</span>'
+    ) in html
+    assert f'<time datetime="{reference.published_at.isoformat()}">' in html
+    assert "1 min read" in html
+    assert "<figure" in html and "<figcaption>" in html
+    assert "The 27th Africa-France Summit in Bamako." in html
+    assert '<span class="credit__label">Image Credit:</span>' in html
+    assert response.context["article"].hero_image.credit.line() == REFERENCE_CREDIT
+    assert "<p>Second paragraph.</p>" in html
+    assert 'href="/sections/world/"' in html
+    for slug in ["france", "mali", "sahel", "wagner-group", "west-africa"]:
+        assert f'href="/tags/{slug}/" rel="tag"' in html
+
+
+def test_article_page_lists_related_pieces_by_shared_tags(client, reference):
+    related = make_article(tags=["Mali", "Sahel"])
+    unrelated = make_article(tags=["Cooking"])
+    html = client.get(reference.get_absolute_url()).content.decode()
+    assert "Related pieces" in html
+    assert related.headline in html
+    assert unrelated.headline not in html
+
+
+def test_section_tag_and_contributor_pages_list_their_pieces(client, reference):
+    other = make_article(tags=["Cooking"])
+    for url in ["/sections/world/", "/tags/wagner-group/", "/contributors/pipa-powers/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert REFERENCE_HEADLINE in html, url
+        assert other.headline not in html, url
+
+
+def test_contributors_index_lists_people_with_a_published_piece(client, reference):
+    make_article(status=Article.Status.DRAFT, bylines=[(make_contributor(name="Dora Draft"), "")])
+    html = client.get("/contributors/").content.decode()
+    assert "Pipa Powers" in html
+    assert "1 piece" in html
+    assert "Dora Draft" not in html
+
+
+def test_a_draft_and_a_future_piece_are_absent_from_every_public_page(client, reference):
+    pipa = reference.contributors.get()
+    hidden = [
+        make_article(
+            headline="Secret draft headline",
+            status=Article.Status.DRAFT,
+            section=reference.section,
+            bylines=[(pipa, "")],
+            tags=["Mali", "Draft-only tag"],
+        ),
+        make_article(
+            headline="Embargoed future headline",
+            published_at=timezone.now() + timedelta(days=2),
+            section=reference.section,
+            bylines=[(pipa, "")],
+            tags=["Mali", "Future-only tag"],
+        ),
+    ]
+    pages = [
+        "/",
+        "/sections/world/",
+        "/tags/mali/",
+        "/contributors/",
+        "/contributors/pipa-powers/",
+        reference.get_absolute_url(),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        for piece in hidden:
+            assert piece.headline not in response.content.decode(), url
+            assert piece.slug not in response.content.decode(), url
+    for piece in hidden:
+        assert client.get(piece.get_absolute_url()).status_code == 404
+    assert client.get("/tags/draft-only-tag/").status_code == 404
+    assert client.get("/tags/future-only-tag/").status_code == 404
+
+
+def test_a_contributor_with_only_drafts_has_no_public_page(client):
+    dora = make_contributor(slug="dora")
+    make_article(status=Article.Status.DRAFT, bylines=[(dora, "")])
+    assert client.get("/contributors/dora/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/articles/no-such-piece/",
+        "/sections/no-such-section/",
+        "/tags/no-such-tag/",
+        "/contributors/no-such-person/",
+        "/no/such/page/",
+    ],
+)
+def test_unknown_addresses_get_the_404_page_in_the_sites_look(client, reference, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "We can't find that page" in html
+    assert 'class="masthead"' in html
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "999", "abc", "1.5", "", "last%00", "9" * 40])
+@pytest.mark.parametrize("url", ["/", "/sections/world/", "/tags/mali/", "/contributors/"])
+def test_bad_page_numbers_never_give_a_500(client, reference, url, page):
+    response = client.get(f"{url}?page={page}")
+    assert response.status_code in {200, 404}
+    if response.status_code == 404:
+        assert "We can't find that page" in response.content.decode()
+
+
+def test_pagination_links_newer_and_older_pages(client, settings, reference):
+    settings.MAGAZINE_PAGE_SIZE = 2
+    for _ in range(4):
+        make_article()
+    html = client.get("/?page=2").content.decode()
+    assert 'rel="prev" href="?page=1"' in html
+    assert 'rel="next" href="?page=3"' in html
+    assert "Page 2 of 3" in html
+
+
+def test_the_500_page_renders_in_the_sites_look_without_a_database(django_assert_num_queries):
+    from django.template.loader import render_to_string
+
+    with django_assert_num_queries(0):
+        html = render_to_string("500.html")
+    assert "Something went wrong on our side" in html
+    assert 'class="masthead"' in html
+
+
+def test_pages_need_no_javascript_and_call_no_other_host(client, reference):
+    for url in ["/", reference.get_absolute_url(), "/contributors/"]:
+        html = client.get(url).content.decode()
+        assert "<script" not in html, url
+        for attribute in ['src="http', "src='http", 'href="//', 'src="//']:
+            assert attribute not in html, url
+        assert '<link rel="stylesheet" href="/static/' in html
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def _add_pieces(count, section, contributor):
+    for n in range(count):
+        make_article(
+            section=section,
+            bylines=[(contributor, ""), (make_contributor(), "Photographer")],
+            tags=["Mali", f"Extra {n}"],
+            hero_image=make_image(),
+        )
+
+
+def test_pages_run_the_same_number_of_queries_with_3_pieces_as_with_60(client, reference):
+    pipa = reference.contributors.get()
+    _add_pieces(2, reference.section, pipa)
+    urls = [
+        "/",
+        reference.get_absolute_url(),
+        "/sections/world/",
+        "/tags/mali/",
+        "/contributors/pipa-powers/",
+        "/contributors/",
+    ]
+    with_3 = {url: _count_queries(client, url) for url in urls}
+    _add_pieces(57, reference.section, pipa)
+    assert Article.objects.public().count() == 60
+    with_60 = {url: _count_queries(client, url) for url in urls}
+    assert with_60 == with_3
+    # The ceilings today; a change that adds a query per page should be a deliberate one.
+    assert with_3["/"] <= 6
+    assert with_3[reference.get_absolute_url()] <= 6
