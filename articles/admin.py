@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Prefetch
 from django.utils.html import format_html
 
@@ -6,7 +7,14 @@ from .forms import ArticleAdminForm
 from .models import Article, Byline, Contributor, Image, ImageCredit, Section
 
 
-class BylineInline(admin.TabularInline):
+class RequiredInline:
+    """An inline whose min_num is enforced: the parent cannot be saved with fewer rows."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
+
+class BylineInline(RequiredInline, admin.TabularInline):
     model = Byline
     autocomplete_fields = ["contributor"]
     fields = ["position", "contributor", "role"]
@@ -56,13 +64,15 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ImageCreditInline(admin.StackedInline):
+class ImageCreditInline(RequiredInline, admin.StackedInline):
     model = ImageCredit
     # An image without a credit cannot be saved: the inline is required, and stays.
     min_num = 1
     max_num = 1
     can_delete = False
     verbose_name_plural = "credit (title, author, source, licence)"
+    # A link typed without a scheme is taken as https, as Django 6 will do.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Image)
