@@ -1,0 +1,52 @@
+# The two commands of the quick start: `make demo` and `make test`.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Browser-test tools from the npm registry (the Nu HTML validator and axe-core), kept in the venv.
+NODE_TOOLS := $(VENV)/node/node_modules
+DEMO_ENV := MAGAZINE_DEMO=1
+
+.PHONY: demo test lint check pytest serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+$(NODE_TOOLS)/.installed:
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --silent --no-audit --no-fund --prefix $(VENV)/node vnu-jar@26 axe-core@4 && touch $@; \
+	else \
+		echo "npm not found: the HTML validity and accessibility tests will be skipped"; \
+	fi
+
+demo: $(VENV)/.installed
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	@echo "Serving the demo magazine at http://127.0.0.1:8000 (Ctrl-C stops it)"
+	$(DEMO_ENV) $(BIN)/gunicorn magazine.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: $(VENV)/.installed-test
+	DEBUG=1 $(BIN)/python manage.py check --fail-level WARNING
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: $(VENV)/.installed-test $(NODE_TOOLS)/.installed
+	NODE_TOOLS=$(abspath $(NODE_TOOLS)) $(BIN)/pytest
+
+test: lint check pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
