@@ -28,6 +28,11 @@ class ArticleAdminForm(forms.ModelForm):
             "headline", "slug", "standfirst", "body", "section", "tags", "hero_image", "status",
             "published_at",
         ]  # fmt: skip
+        widgets = {
+            "headline": forms.TextInput(attrs={"class": "vTextField", "style": "width: 40em"}),
+            "standfirst": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 28}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
