@@ -1,4 +1,4 @@
-"""The settings are read in a fresh interpreter for each case: they are evaluated once per process."""
+"""Settings are evaluated once per process, so each case reads them in a fresh interpreter."""
 
 import json
 import os
