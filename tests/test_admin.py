@@ -90,7 +90,7 @@ def test_article_list_searches_by_byline_name_and_filters_by_status(editor_clien
 def test_article_form_offers_slug_from_headline_autocomplete_and_view_on_site(editor_client):
     article = make_article(tags=["Mali"])
     html = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
-    assert "prepopulated_fields" in html or 'data-prepopulated-fields' in html
+    assert "prepopulated_fields" in html or "data-prepopulated-fields" in html
     assert 'data-field-name="tags"' in html and "admin-autocomplete" in html
     assert 'data-field-name="contributor"' in html
     assert "View on site" in html
