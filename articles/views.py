@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
+from django.views.static import serve
 from taggit.models import Tag
 
 from .models import Article, Contributor, Section
@@ -95,3 +96,8 @@ class ArticleView(DetailView):
         return super().get_context_data(
             related=self.object.related(), current_section=self.object.section, **kwargs
         )
+
+
+def serve_media(request, path):
+    """An uploaded file, from wherever MEDIA_ROOT points when the request arrives."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

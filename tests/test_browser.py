@@ -1,0 +1,247 @@
+"""The public site in a real Chromium: what a reader sees, accessibility, layout and privacy."""
+
+import os
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from taggit.models import Tag
+
+from articles.models import Article, Contributor
+
+from .factories import REFERENCE_CREDIT, REFERENCE_HEADLINE
+from .tools import CHROMIUM_ARGS, axe_script, chromium
+
+pytestmark = pytest.mark.browser
+
+REFERENCE_SLUG = "after-9-years-of-military-presence-french-troops-exit-mali"
+REFERENCE_TAGS = {
+    "France": "france",
+    "Mali": "mali",
+    "Sahel": "sahel",
+    "Wagner Group": "wagner-group",
+    "West Africa": "west-africa",
+}
+REFERENCE_LICENSE_URL = "https://creativecommons.org/licenses/by-nc-nd/2.0/"
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+# The narrowest phone screen in common use, and a laptop.
+VIEWPORTS = {320: {"width": 320, "height": 800}, 1280: {"width": 1280, "height": 900}}
+SCREEN_SIZES = [(scheme, width) for scheme in ("light", "dark") for width in VIEWPORTS]
+
+
+@dataclass
+class Magazine:
+    """The seeded magazine as served by the live server, with the addresses the tests visit."""
+
+    url: str
+    reference: Article
+    contributor_path: str
+
+    def pages(self):
+        """The public pages a reader reaches from the reference piece, by name."""
+        return {
+            "home": "/",
+            "article": self.reference.get_absolute_url(),
+            "section": self.reference.section.get_absolute_url(),
+            "tag": f"/tags/{Tag.objects.get(name='Wagner Group').slug}/",
+            "contributor": self.contributor_path,
+            "contributors": "/contributors/",
+        }
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module; each test opens its own contexts in it."""
+    executable = chromium()
+    # Playwright's sync API runs an event loop in this thread, which makes Django refuse the
+    # test's own database queries unless told that they are safe here.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(executable), args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open a page in a fresh browser context made with the given options (viewport, scheme…)."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def magazine(demo_magazine, live_server):
+    """The demo magazine, served to the browser by the live server, pictures included."""
+    reference = Article.objects.get(slug=REFERENCE_SLUG)
+    pipa = Contributor.objects.get(name="Pipa Powers")
+    return Magazine(
+        url=live_server.url, reference=reference, contributor_path=pipa.get_absolute_url()
+    )
+
+
+def test_reader_reaches_the_reference_piece_from_home_and_sees_its_credits(magazine, new_page):
+    """From home a reader clicks the headline and sees the byline, credited picture and tags."""
+    page = new_page()
+    page.goto(magazine.url + "/")
+    page.get_by_role("link", name=REFERENCE_HEADLINE, exact=True).first.click()
+
+    expect(page).to_have_url(f"{magazine.url}/articles/{REFERENCE_SLUG}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(REFERENCE_HEADLINE)
+
+    header = page.locator("header", has=page.get_by_role("heading", level=1))
+    expect(header.get_by_text("Pipa Powers, Contributor", exact=False)).to_have_text(
+        re.compile(r"^(By )?Pipa Powers, Contributor$")
+    )
+    expect(header.get_by_role("link", name="Pipa Powers", exact=True)).to_have_attribute(
+        "href", "/contributors/pipa-powers/"
+    )
+
+    figure = page.get_by_role("figure")
+    picture = figure.get_by_role("img")
+    expect(picture).to_be_visible()
+    assert picture.evaluate("img => img.complete && img.naturalWidth > 0"), "the picture is broken"
+    caption = figure.locator("figcaption")
+    expect(caption).to_contain_text(f"Image Credit: {REFERENCE_CREDIT}")
+    credit = magazine.reference.hero_image.credit
+    assert credit.source_url and credit.creator_url, "the seeded credit should link its sources"
+    expect(
+        caption.get_by_role("link", name="“27th Africa-France Summit, Bamako”", exact=True)
+    ).to_have_attribute("href", credit.source_url)
+    expect(caption.get_by_role("link", name="United Nations Photo", exact=True)).to_have_attribute(
+        "href", credit.creator_url
+    )
+    expect(caption.get_by_role("link", name="CC BY-NC-ND 2.0", exact=True)).to_have_attribute(
+        "href", REFERENCE_LICENSE_URL
+    )
+
+    piece = page.get_by_role("article")
+    for name, slug in REFERENCE_TAGS.items():
+        expect(piece.get_by_role("link", name=name, exact=True)).to_have_attribute(
+            "href", f"/tags/{slug}/"
+        )
+
+
+def test_pages_request_nothing_from_other_hosts(magazine, new_page):
+    """Loading home, the article and its listings fetches only from the magazine's own host."""
+    page = new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    for path in magazine.pages().values():
+        page.goto(magazine.url + path, wait_until="networkidle")
+
+    own_host = urlsplit(magazine.url).netloc
+    assert any(url.endswith("/static/css/site.css") for url in requested), (
+        f"the stylesheet request was not recorded, so nothing was: {requested}"
+    )
+    # data: and blob: addresses are made in the page itself and reach no host at all.
+    elsewhere = [
+        url
+        for url in requested
+        if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != own_host
+    ]
+    assert not elsewhere, "Requests to other hosts:\n" + "\n".join(elsewhere)
+
+
+def test_article_and_its_credit_show_without_javascript(magazine, new_page):
+    """With JavaScript off a reader still reaches the piece and sees its picture's credit."""
+    page = new_page(java_script_enabled=False)
+    page.goto(magazine.url + "/")
+    page.get_by_role("link", name=REFERENCE_HEADLINE, exact=True).first.click()
+
+    expect(page).to_have_url(f"{magazine.url}/articles/{REFERENCE_SLUG}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(REFERENCE_HEADLINE)
+    expect(page.get_by_role("figure").get_by_role("img")).to_be_visible()
+    expect(page.get_by_role("figure").locator("figcaption")).to_contain_text(
+        f"Image Credit: {REFERENCE_CREDIT}"
+    )
+
+
+@pytest.fixture(scope="module")
+def axe():
+    """The path of axe-core's script, checked before any data is seeded for the test."""
+    return axe_script()
+
+
+def axe_violations(page, axe):
+    """Run axe-core's WCAG 2.1 A and AA rules on the page; return its violations, summarised."""
+    page.add_script_tag(path=str(axe))
+    return page.evaluate(
+        """async (options) => (await axe.run(document, options)).violations.map((v) => ({
+            id: v.id,
+            impact: v.impact,
+            help: v.help,
+            count: v.nodes.length,
+            targets: v.nodes.slice(0, 4).map((node) => node.target.join(" ")),
+        }))""",
+        AXE_OPTIONS,
+    )
+
+
+@pytest.mark.parametrize(("scheme", "width"), SCREEN_SIZES, ids=lambda v: str(v))
+def test_pages_have_no_accessibility_violations(axe, magazine, new_page, scheme, width):
+    """Axe finds no WCAG 2.1 A/AA violation on any public page in this scheme and width."""
+    page = new_page(color_scheme=scheme, viewport=VIEWPORTS[width])
+    problems = []
+    for name, path in magazine.pages().items():
+        page.goto(magazine.url + path)
+        for violation in axe_violations(page, axe):
+            problems.append(
+                f"{name} ({path}): {violation['id']} [{violation['impact']}] {violation['help']}"
+                f" on {violation['count']} element(s), e.g. {', '.join(violation['targets'])}"
+            )
+    assert not problems, f"Accessibility violations, {scheme} scheme, {width} px wide:\n" + (
+        "\n".join(problems)
+    )
+
+
+# Names the elements sticking out past the right edge, so a failure says where to look.
+OVERFLOWING_ELEMENTS = """() => {
+    const width = document.documentElement.clientWidth;
+    const name = (element) => element.tagName.toLowerCase()
+        + [...element.classList].map((c) => "." + c).join("");
+    return [...document.querySelectorAll("body *")]
+        .filter((element) => element.getBoundingClientRect().right > width + 0.5)
+        .slice(0, 8)
+        .map((element) => {
+            const right = Math.round(element.getBoundingClientRect().right);
+            return `${name(element)} (right edge at ${right} px)`;
+        });
+}"""
+
+
+def test_no_page_scrolls_sideways_on_a_320px_screen(magazine, new_page):
+    """At 320 px wide no public page, nor the 404 page, is wider than the screen."""
+    page = new_page(viewport=VIEWPORTS[320])
+    pages = {**magazine.pages(), "404": "/articles/no-such-piece/"}
+    problems = []
+    for name, path in pages.items():
+        page.goto(magazine.url + path)
+        scroll_width, client_width = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        if scroll_width > client_width:
+            culprits = page.evaluate(OVERFLOWING_ELEMENTS)
+            problems.append(
+                f"{name} ({path}) is {scroll_width} px wide in a {client_width} px window; "
+                f"overflowing: {', '.join(culprits) or 'none found'}"
+            )
+    assert not problems, "Horizontal scrolling at 320 px:\n" + "\n".join(problems)

@@ -1,0 +1,123 @@
+"""Every public page is valid HTML according to the Nu HTML Checker (vnu.jar)."""
+
+import json
+import subprocess
+
+import pytest
+from django.template.loader import render_to_string
+from taggit.models import Tag
+
+from articles.models import Article
+
+from .factories import REFERENCE_HEADLINE, make_article
+from .tools import java, vnu_jar
+
+# A page with a deliberate error, validated alongside the real ones: if the validator does
+# not report it, the run checked nothing and a clean result would mean nothing.
+CANARY_NAME = "canary"
+CANARY_HTML = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Canary</title></head>'
+    "<body><p>A stray end tag follows.</p></div></body></html>"
+)
+
+
+def public_pages(client, settings):
+    """Each public page as (name, HTML), rendered the way a reader receives it."""
+    # Two pieces a page gives the demo magazine a page 2 of the home page.
+    settings.MAGAZINE_PAGE_SIZE = 2
+    reference = Article.objects.get(headline=REFERENCE_HEADLINE)
+    # Published from the admin a moment ago, so its publish time carries microseconds, and
+    # with no picture, so the article page is checked without its figure too.
+    without_image = make_article(
+        headline="A piece with no picture",
+        slug="a-piece-with-no-picture",
+        section=reference.section,
+        tags=["Mali"],
+        published_at=None,
+    )
+    assert without_image.hero_image is None and without_image.is_public
+    contributor = reference.bylines.first().contributor
+    section = reference.section
+    tag = Tag.objects.get(name="Wagner Group")
+    urls = {
+        "home": "/",
+        "home-page-2": "/?page=2",
+        "article-reference": reference.get_absolute_url(),
+        "article-without-image": without_image.get_absolute_url(),
+        "section": section.get_absolute_url(),
+        "tag": f"/tags/{tag.slug}/",
+        "contributor": contributor.get_absolute_url(),
+        "contributors": "/contributors/",
+    }
+    pages = {}
+    for name, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+        pages[name] = response.content.decode()
+    assert "Page 2 of" in pages["home-page-2"], "the home page has no page 2 to validate"
+
+    response = client.get("/articles/no-such-piece-was-ever-published/")
+    assert response.status_code == 404 and b"Error 404" in response.content
+    pages["404"] = response.content.decode()
+    pages["500"] = render_to_string("500.html")
+    return pages
+
+
+@pytest.fixture
+def vnu():
+    """The command that runs the Nu checker, looked up before any data is seeded."""
+    return [java(), "-jar", str(vnu_jar())]
+
+
+def run_vnu(vnu, paths):
+    """Validate every file in one run of the Nu checker; return its exit code and messages."""
+    result = subprocess.run(
+        [*vnu, "--errors-only", "--format", "json", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    # vnu writes its report to stderr; look at stdout too in case a version changes that.
+    output = result.stderr.strip() or result.stdout.strip()
+    assert result.returncode in (0, 1), (
+        f"vnu failed to run (exit {result.returncode}):\n{result.stdout}\n{result.stderr}"
+    )
+    try:
+        report = json.loads(output)
+    except json.JSONDecodeError as error:
+        raise AssertionError(f"vnu printed no JSON report ({error}):\n{output[:2000]}") from None
+    assert isinstance(report.get("messages"), list), f"vnu's report has no messages: {report}"
+    return result.returncode, report["messages"]
+
+
+def describe(message):
+    """One vnu message as its line number and text."""
+    return f"line {message.get('lastLine', '?')}: {message.get('message', '').strip()}"
+
+
+def test_every_public_page_is_valid_html(vnu, demo_magazine, client, settings, tmp_path):
+    """Home, its page 2, two articles, listings, contributors, 404 and 500 pass the Nu checker."""
+    pages = public_pages(client, settings)
+    files = {}
+    for name, html in {**pages, CANARY_NAME: CANARY_HTML}.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files[path.name] = name
+
+    exit_code, messages = run_vnu(vnu, [tmp_path / file_name for file_name in files])
+
+    problems = {}
+    for message in messages:
+        # "non-document-error" means vnu could not read a file: as bad as an invalid page.
+        if message.get("type") not in ("error", "non-document-error"):
+            continue
+        url = message.get("url", "")
+        name = files.get(url.rsplit("/", 1)[-1], url)
+        problems.setdefault(name, []).append(describe(message))
+    canary = problems.pop(CANARY_NAME, [])
+    assert exit_code == 1 and canary, (
+        "vnu did not report the deliberate error in the canary page, so it checked nothing"
+    )
+    assert not problems, "Invalid HTML:\n" + "\n".join(
+        f"{name}.html {text}" for name, texts in problems.items() for text in texts
+    )
