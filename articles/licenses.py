@@ -24,10 +24,6 @@ class License:
     version: str = ""
 
     @property
-    def is_creative_commons(self):
-        return self.kind in {"cc", "public-domain"}
-
-    @property
     def statement(self):
         """The verb phrase that joins a work to its licence in a credit line."""
         return {
