@@ -7,6 +7,7 @@ SQLite database to PostgreSQL.
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "taggit",
+    "simple_history",
+    "axes",
     "articles",
 ]
 
@@ -82,7 +85,20 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each revision of a piece.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it answers locked-out logins.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failed logins and refuses a locked-out account or address before the password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "articles:submit_dashboard"
+LOGOUT_REDIRECT_URL = "articles:home"
 
 ROOT_URLCONF = "magazine.urls"
 WSGI_APPLICATION = "magazine.wsgi.application"
@@ -161,7 +177,35 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Failed logins: after AXES_FAILURE_LIMIT in a row, the account and the address are each locked
+# out for the cool-off time, whichever was used.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "articles.accounts.client_ip"
+# How many reverse proxies of our own stand in front of the site. X-Forwarded-For is believed
+# only that far: a client can write anything into the header, but not past our proxies.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Mail: printed to the console unless an SMTP server is configured.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "The Quad Review <editors@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 MAGAZINE_NAME = os.environ.get("MAGAZINE_NAME", "The Quad Review")
 MAGAZINE_TAGLINE = os.environ.get(
@@ -169,6 +213,11 @@ MAGAZINE_TAGLINE = os.environ.get(
 )
 # Pieces per page on the home page and on section, tag and contributor pages.
 MAGAZINE_PAGE_SIZE = int(os.environ.get("MAGAZINE_PAGE_SIZE", "12"))
+# The site's public address, for links in mail (which is sent outside any request).
+MAGAZINE_SITE_URL = os.environ.get("MAGAZINE_SITE_URL", "http://127.0.0.1:8000")
+# How long an invitation to contributors and a shared preview link stay valid.
+MAGAZINE_INVITATION_DAYS = int(os.environ.get("MAGAZINE_INVITATION_DAYS", "7"))
+MAGAZINE_PREVIEW_LINK_DAYS = int(os.environ.get("MAGAZINE_PREVIEW_LINK_DAYS", "7"))
 
 LOGGING = {
     "version": 1,

@@ -3,8 +3,8 @@ from django.db import models
 from django.db.models import Count, Prefetch
 from django.utils.html import format_html
 
-from .forms import ArticleAdminForm
-from .models import Article, Byline, Contributor, Image, ImageCredit, Section
+from ..forms import ArticleAdminForm
+from ..models import Article, Byline, Contributor, Image, ImageCredit, Section
 
 
 class RequiredInline:

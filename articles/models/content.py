@@ -2,16 +2,17 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Count, Prefetch
+from django.db import models, transaction
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from . import licenses
-from .rendering import count_words, reading_minutes, render_markdown
+from .. import licenses
+from ..rendering import count_words, reading_minutes, render_markdown
 
 
 class Section(models.Model):
@@ -178,6 +179,16 @@ class ArticleQuerySet(models.QuerySet):
             "tags",
         )
 
+    def written_by(self, user):
+        """Pieces the user created or is named in the byline of: their own, in the contributor area."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(created_by=user) | Q(bylines__contributor__user=user)).distinct()
+
+
+class EditConflict(Exception):
+    """Someone else saved the piece after this edit was opened; the edit was not applied."""
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -191,6 +202,8 @@ class Article(models.Model):
 
     # A scheduled piece goes live by itself when its date passes: no job has to flip it.
     LIVE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
+    # The only states in which a contributor may change their piece.
+    EDITABLE_BY_CONTRIBUTOR = (Status.DRAFT, Status.CHANGES_REQUESTED)
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -231,12 +244,29 @@ class Article(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it was last sent for review."
+    )
+    note_to_editors = models.TextField(
+        blank=True, help_text="From the contributor: anything the editors should know."
+    )
+    own_work_declared_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the contributor stated that the work is their own.",
+    )
+    # Counts saves; an edit form carries the number it was opened on (optimistic locking).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    # Every save keeps a revision; the rendered HTML is derived, so it is not kept twice.
+    history = HistoricalRecords(excluded_fields=["body_html"])
 
     class Meta:
         ordering = ["-published_at", "-id"]
         indexes = [models.Index(fields=["status", "published_at"], name="article_public_idx")]
+        permissions = [("publish_article", "Can publish, schedule and unpublish pieces")]
 
     def __str__(self):
         return self.headline
@@ -246,7 +276,45 @@ class Article(models.Model):
         self.word_count = count_words(self.body_html)
         if self.status in self.LIVE_STATUSES and self.published_at is None:
             self.published_at = timezone.now()
+        # Counted from the stored row, so a restored old revision still moves the number on.
+        stored = None
+        if self.pk:
+            stored = Article.objects.filter(pk=self.pk).values_list("version", flat=True).first()
+        self.version = (stored or 0) + 1
         super().save(*args, **kwargs)
+
+    def save_edit(self, opened_version, *, by=None, save_related=None):
+        """Save an edit opened on `opened_version`, or raise EditConflict and keep it in history.
+
+        The row is locked while the version is compared, so two saves cannot both pass.
+        `save_related` runs inside the same transaction (tags, bylines, the image).
+        """
+        with transaction.atomic():
+            stored = (
+                Article.objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if stored is not None and stored != opened_version:
+                conflict = True
+            else:
+                conflict = False
+                self.save()
+                if save_related:
+                    save_related()
+        if conflict:
+            # Nothing is lost: the refused text becomes a revision an editor can restore.
+            Article.history.bulk_history_create(
+                [self],
+                update=True,
+                default_user=by,
+                default_change_reason="Not applied: saved over a newer version",
+            )
+            raise EditConflict(
+                "Someone else saved this piece after you opened it. Your text was not applied; "
+                "it is kept in the piece's history. Reload to see the current version."
+            )
 
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"slug": self.slug})

@@ -1,0 +1,1 @@
+"""Invitations: editors invite contributors by email from the admin."""

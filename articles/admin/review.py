@@ -1,0 +1,1 @@
+"""The review side of the admin: the queue of submissions and the editors' decisions."""

@@ -1,0 +1,40 @@
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+from articles.roles import (
+    CONTRIBUTOR_PERMISSIONS,
+    CONTRIBUTORS,
+    EDITOR_PERMISSIONS,
+    EDITORS,
+)
+
+
+def make_groups(apps, schema_editor):
+    # Permissions are normally made after all migrations; the groups need them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, wanted in ((EDITORS, EDITOR_PERMISSIONS), (CONTRIBUTORS, CONTRIBUTOR_PERMISSIONS)):
+        group, _ = Group.objects.get_or_create(name=name)
+        for dotted in wanted:
+            app_label, codename = dotted.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+
+
+def remove_groups(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=[EDITORS, CONTRIBUTORS]).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0002_workflow_revisions_and_editorial_record"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
+    ]
+
+    operations = [migrations.RunPython(make_groups, remove_groups)]

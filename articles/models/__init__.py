@@ -1,0 +1,30 @@
+"""The magazine's models: its content, and the editorial record kept about it."""
+
+from .content import (
+    Article,
+    ArticleQuerySet,
+    Byline,
+    Contributor,
+    EditConflict,
+    Image,
+    ImageCredit,
+    Section,
+    image_upload_to,
+)
+from .editorial import Comment, Invitation, PreviewLink, StatusChange
+
+__all__ = [
+    "Article",
+    "ArticleQuerySet",
+    "Byline",
+    "Comment",
+    "Contributor",
+    "EditConflict",
+    "Image",
+    "ImageCredit",
+    "Invitation",
+    "PreviewLink",
+    "Section",
+    "StatusChange",
+    "image_upload_to",
+]

@@ -1,0 +1,140 @@
+"""The record of editorial work on a piece: status changes, comments, preview links, invitations."""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from .content import Article
+
+
+class StatusChange(models.Model):
+    """One step of the workflow: who moved the piece, when, from which state to which."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="status_changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    message = models.TextField(blank=True, help_text="Shown to the piece's contributors.")
+
+    class Meta:
+        ordering = ["at", "id"]
+        get_latest_by = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Comment(models.Model):
+    """An editor's note on a piece, seen by its contributors unless marked internal."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField("comment")
+    internal = models.BooleanField(
+        default=False,
+        help_text="Internal comments are for editors only; the contributor never sees them.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.body[:60]
+
+
+def preview_expiry():
+    return timezone.now() + timedelta(days=settings.MAGAZINE_PREVIEW_LINK_DAYS)
+
+
+class PreviewLink(models.Model):
+    """A signed link to a draft for someone without an account, until it expires or is revoked."""
+
+    SALT = "articles.preview-link"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=preview_expiry)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Preview of {self.article}"
+
+    @property
+    def token(self):
+        return signing.dumps(str(self.key), salt=self.SALT)
+
+    def get_absolute_url(self):
+        return reverse("articles:shared_preview", kwargs={"token": self.token})
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @classmethod
+    def from_token(cls, token):
+        """The live link a token names, or None if it is forged, expired or revoked."""
+        try:
+            key = signing.loads(token, salt=cls.SALT)
+        except signing.BadSignature:
+            return None
+        link = cls.objects.select_related("article").filter(key=key).first()
+        return link if link and link.is_active else None
+
+
+class Invitation(models.Model):
+    """An editor's invitation to write for the magazine, accepted once through a signed link."""
+
+    SALT = "articles.invitation"
+
+    email = models.EmailField(help_text="Where the invitation is sent.")
+    name = models.CharField(
+        max_length=120, blank=True, help_text="Optional: filled in for them on the sign-up form."
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="invitation",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def token(self):
+        return signing.TimestampSigner(salt=self.SALT).sign(str(self.pk))
+
+    def get_absolute_url(self):
+        return reverse("accept_invitation", kwargs={"token": self.token})
+
+    @property
+    def expires_at(self):
+        return self.created_at + timedelta(days=settings.MAGAZINE_INVITATION_DAYS)

@@ -1,0 +1,51 @@
+"""Who may do what: the Editors and Contributors groups, and the tests the code asks of a user."""
+
+EDITORS = "Editors"
+CONTRIBUTORS = "Contributors"
+
+# Made by a data migration; the permissions are "app_label.codename".
+EDITOR_PERMISSIONS = [
+    f"articles.{action}_{model}"
+    for model in (
+        "article", "byline", "contributor", "image", "imagecredit", "section", "comment",
+        "previewlink", "invitation",
+    )
+    for action in ("add", "change", "delete", "view")
+] + [
+    "articles.publish_article",
+    "articles.view_statuschange",
+    "articles.view_historicalarticle",
+    "articles.change_historicalarticle",
+    "taggit.add_tag",
+    "taggit.change_tag",
+    "taggit.view_tag",
+]  # fmt: skip
+# Contributors never use the admin: these permissions open the contributor area, where every
+# piece is further limited to their own.
+CONTRIBUTOR_PERMISSIONS = [
+    "articles.add_article",
+    "articles.change_article",
+    "articles.view_article",
+    "articles.add_image",
+    "articles.add_imagecredit",
+]
+
+
+def is_editor(user):
+    """Editors review and publish; a superuser is always one."""
+    return user.is_active and user.is_staff and user.has_perm("articles.publish_article")
+
+
+def contributor_profile(user):
+    """The Contributor a signed-in user writes as, or None."""
+    if not user.is_authenticated:
+        return None
+    return getattr(user, "contributor", None)
+
+
+def may_use_contributor_area(user):
+    return (
+        user.is_active
+        and contributor_profile(user) is not None
+        and user.has_perm("articles.add_article")
+    )

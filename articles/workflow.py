@@ -1,0 +1,166 @@
+"""The editorial workflow: every change of a piece's status goes through one function here.
+
+Each transition checks who may make it and from which state, records it (who, when, from, to,
+message), revokes shared previews where it should, and sends its mail once the change is
+committed. Views and the admin call these functions; nothing else writes `Article.status`.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import emails
+from .models import Article, PreviewLink, StatusChange
+from .roles import is_editor
+
+S = Article.Status
+
+
+class TransitionNotAllowed(Exception):
+    """The user may not make this change, or not from the piece's present state."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset
+    target: str
+    by_editor: bool
+    needs_message: bool = False
+
+    def allows_from(self, status):
+        return status in self.sources
+
+
+# fmt: off
+SUBMIT = Transition("submit", "Submit for review", frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED, False)
+WITHDRAW = Transition("withdraw", "Withdraw the submission", frozenset({S.SUBMITTED}), S.WITHDRAWN, False)
+REOPEN = Transition("reopen", "Return to draft", frozenset({S.WITHDRAWN}), S.DRAFT, False)
+REQUEST_CHANGES = Transition("request_changes", "Request changes", frozenset({S.SUBMITTED}), S.CHANGES_REQUESTED, True, needs_message=True)
+DECLINE = Transition("decline", "Decline", frozenset({S.SUBMITTED, S.CHANGES_REQUESTED}), S.DECLINED, True, needs_message=True)
+_UNPUBLISHED = frozenset({S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED, S.DECLINED, S.WITHDRAWN})
+PUBLISH = Transition("publish", "Publish now", _UNPUBLISHED | {S.SCHEDULED}, S.PUBLISHED, True)
+SCHEDULE = Transition("schedule", "Schedule", _UNPUBLISHED | {S.SCHEDULED}, S.SCHEDULED, True)
+UNPUBLISH = Transition("unpublish", "Unpublish", frozenset({S.PUBLISHED, S.SCHEDULED}), S.WITHDRAWN, True)
+# fmt: on
+
+TRANSITIONS = {t.name: t for t in (SUBMIT, WITHDRAW, REOPEN, REQUEST_CHANGES, DECLINE, PUBLISH, SCHEDULE, UNPUBLISH)}  # fmt: skip
+# A decision is what the contributor hears about; a submission is what the editors hear about.
+DECISIONS = {REQUEST_CHANGES.name, DECLINE.name, PUBLISH.name, SCHEDULE.name, UNPUBLISH.name}
+# A shared preview shows a piece before readers see it; once it is out (or pulled) it ends.
+REVOKES_PREVIEWS = {S.PUBLISHED, S.WITHDRAWN}
+
+
+def is_contributor_of(user, article):
+    return (
+        user.is_authenticated
+        and user.is_active
+        and Article.objects.written_by(user).filter(pk=article.pk).exists()
+    )
+
+
+def may(user, transition, article):
+    """Whether `user` may make `transition` on `article` in its present state."""
+    if not transition.allows_from(article.status):
+        return False
+    if transition.by_editor:
+        return is_editor(user)
+    return is_contributor_of(user, article)
+
+
+def available(user, article):
+    """The transitions `user` may make on `article` now, in the order they are offered."""
+    return [t for t in TRANSITIONS.values() if may(user, t, article)]
+
+
+def submit(article, *, by, message=""):
+    """The contributor sends the piece to the editors, stating that the work is their own."""
+    now = timezone.now()
+    return _move(article, SUBMIT, by, message, submitted_at=now, own_work_declared_at=now)
+
+
+def withdraw(article, *, by, message=""):
+    return _move(article, WITHDRAW, by, message)
+
+
+def reopen(article, *, by, message=""):
+    return _move(article, REOPEN, by, message)
+
+
+def request_changes(article, *, by, message):
+    return _move(article, REQUEST_CHANGES, by, message)
+
+
+def decline(article, *, by, message):
+    return _move(article, DECLINE, by, message)
+
+
+def publish(article, *, by, message=""):
+    """Public now. A piece that was public before keeps its first date."""
+    now = timezone.now()
+    published_at = article.published_at
+    if published_at is None or published_at > now:
+        published_at = now
+    return _move(article, PUBLISH, by, message, published_at=published_at)
+
+
+def schedule(article, *, by, when, message=""):
+    """Public by itself when `when` passes: the public() query does it, no job runs."""
+    if when is None or when <= timezone.now():
+        raise TransitionNotAllowed("A piece can only be scheduled for a time in the future.")
+    return _move(article, SCHEDULE, by, message, published_at=when)
+
+
+def unpublish(article, *, by, message=""):
+    return _move(article, UNPUBLISH, by, message)
+
+
+def _move(article, transition, by, message, **changes):
+    message = (message or "").strip()
+    if transition.needs_message and not message:
+        raise TransitionNotAllowed(f"{transition.label} needs a message to the contributor.")
+    with transaction.atomic():
+        # Read the state under a lock, so two editors deciding at once cannot both succeed.
+        current = Article.objects.select_for_update().get(pk=article.pk)
+        article.status = current.status
+        if not may(by, transition, article):
+            raise TransitionNotAllowed(_refusal(by, transition, current))
+        if transition.target in Article.LIVE_STATUSES and not current.bylines.exists():
+            raise TransitionNotAllowed("A piece needs at least one name in its byline first.")
+        for field, value in changes.items():
+            setattr(current, field, value)
+        current.status = transition.target
+        current._change_reason = transition.label
+        current.save()
+        change = StatusChange.objects.create(
+            article=current,
+            actor=by,
+            from_status=article.status,
+            to_status=transition.target,
+            message=message,
+        )
+        if transition.target in REVOKES_PREVIEWS:
+            PreviewLink.objects.filter(article=current, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+        if transition is SUBMIT:
+            transaction.on_commit(lambda: emails.submission_received(change))
+        elif transition.name in DECISIONS:
+            transaction.on_commit(lambda: emails.decision_made(change))
+    # The caller's object follows the stored one.
+    for field in ("status", "published_at", "submitted_at", "own_work_declared_at", "version"):
+        setattr(article, field, getattr(current, field))
+    return change
+
+
+def _refusal(user, transition, article):
+    if not transition.allows_from(article.status):
+        return (
+            f"“{transition.label}” is not possible while the piece is "
+            f"{article.get_status_display().lower()}."
+        )
+    if transition.by_editor:
+        return f"Only an editor can {transition.label.lower()}."
+    return "Only the piece's own contributors can do that."
