@@ -34,19 +34,40 @@ class Transition:
         return status in self.sources
 
 
-# fmt: off
-SUBMIT = Transition("submit", "Submit for review", frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED, False)
-WITHDRAW = Transition("withdraw", "Withdraw the submission", frozenset({S.SUBMITTED}), S.WITHDRAWN, False)
+SUBMIT = Transition(
+    "submit", "Submit for review", frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED, False
+)
+WITHDRAW = Transition(
+    "withdraw", "Withdraw the submission", frozenset({S.SUBMITTED}), S.WITHDRAWN, False
+)
 REOPEN = Transition("reopen", "Return to draft", frozenset({S.WITHDRAWN}), S.DRAFT, False)
-REQUEST_CHANGES = Transition("request_changes", "Request changes", frozenset({S.SUBMITTED}), S.CHANGES_REQUESTED, True, needs_message=True)
-DECLINE = Transition("decline", "Decline", frozenset({S.SUBMITTED, S.CHANGES_REQUESTED}), S.DECLINED, True, needs_message=True)
+REQUEST_CHANGES = Transition(
+    "request_changes",
+    "Request changes",
+    frozenset({S.SUBMITTED}),
+    S.CHANGES_REQUESTED,
+    True,
+    needs_message=True,
+)
+DECLINE = Transition(
+    "decline",
+    "Decline",
+    frozenset({S.SUBMITTED, S.CHANGES_REQUESTED}),
+    S.DECLINED,
+    True,
+    needs_message=True,
+)
 _UNPUBLISHED = frozenset({S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED, S.DECLINED, S.WITHDRAWN})
 PUBLISH = Transition("publish", "Publish now", _UNPUBLISHED | {S.SCHEDULED}, S.PUBLISHED, True)
 SCHEDULE = Transition("schedule", "Schedule", _UNPUBLISHED | {S.SCHEDULED}, S.SCHEDULED, True)
-UNPUBLISH = Transition("unpublish", "Unpublish", frozenset({S.PUBLISHED, S.SCHEDULED}), S.WITHDRAWN, True)
-# fmt: on
+UNPUBLISH = Transition(
+    "unpublish", "Unpublish", frozenset({S.PUBLISHED, S.SCHEDULED}), S.WITHDRAWN, True
+)
 
-TRANSITIONS = {t.name: t for t in (SUBMIT, WITHDRAW, REOPEN, REQUEST_CHANGES, DECLINE, PUBLISH, SCHEDULE, UNPUBLISH)}  # fmt: skip
+TRANSITIONS = {
+    t.name: t
+    for t in (SUBMIT, WITHDRAW, REOPEN, REQUEST_CHANGES, DECLINE, PUBLISH, SCHEDULE, UNPUBLISH)
+}
 # A decision is what the contributor hears about; a submission is what the editors hear about.
 DECISIONS = {REQUEST_CHANGES.name, DECLINE.name, PUBLISH.name, SCHEDULE.name, UNPUBLISH.name}
 # A shared preview shows a piece before readers see it; once it is out (or pulled) it ends.

@@ -6,10 +6,10 @@ import re
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
-from django.test import RequestFactory
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.db.models import Q
+from django.test import RequestFactory
 from django.utils import timezone
 from PIL import Image as PillowImage
 

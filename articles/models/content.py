@@ -180,7 +180,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def written_by(self, user):
-        """Pieces the user created or is named in the byline of: their own, in the contributor area."""
+        """Pieces the user created or is named in the byline of: their own work."""
         if not user.is_authenticated:
             return self.none()
         return self.filter(Q(created_by=user) | Q(bylines__contributor__user=user)).distinct()
@@ -283,6 +283,9 @@ class Article(models.Model):
         self.version = (stored or 0) + 1
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("articles:article", kwargs={"slug": self.slug})
+
     def save_edit(self, opened_version, *, by=None, save_related=None):
         """Save an edit opened on `opened_version`, or raise EditConflict and keep it in history.
 
@@ -315,9 +318,6 @@ class Article(models.Model):
                 "Someone else saved this piece after you opened it. Your text was not applied; "
                 "it is kept in the piece's history. Reload to see the current version."
             )
-
-    def get_absolute_url(self):
-        return reverse("articles:article", kwargs={"slug": self.slug})
 
     @property
     def reading_time(self):

@@ -77,12 +77,12 @@ class PreviewLink(models.Model):
     def __str__(self):
         return f"Preview of {self.article}"
 
+    def get_absolute_url(self):
+        return reverse("articles:shared_preview", kwargs={"token": self.token})
+
     @property
     def token(self):
         return signing.dumps(str(self.key), salt=self.SALT)
-
-    def get_absolute_url(self):
-        return reverse("articles:shared_preview", kwargs={"token": self.token})
 
     @property
     def is_active(self):
@@ -128,12 +128,12 @@ class Invitation(models.Model):
     def __str__(self):
         return self.email
 
+    def get_absolute_url(self):
+        return reverse("accept_invitation", kwargs={"token": self.token})
+
     @property
     def token(self):
         return signing.TimestampSigner(salt=self.SALT).sign(str(self.pk))
-
-    def get_absolute_url(self):
-        return reverse("accept_invitation", kwargs={"token": self.token})
 
     @property
     def expires_at(self):
