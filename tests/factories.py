@@ -4,13 +4,18 @@ import io
 import itertools
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
+from articles import roles
 from articles.models import Article, Byline, Contributor, Image, ImageCredit, Section
 
 _numbers = itertools.count(1)
+# Every account the factories make signs in with this.
+PASSWORD = "a-long-test-password-42"
 
 REFERENCE_HEADLINE = "After 9 Years of Military Presence, French Troops Exit Mali"
 REFERENCE_CREDIT = (
@@ -85,3 +90,39 @@ def make_article(*, bylines=None, tags=(), section=None, **fields):
     if tags:
         article.tags.add(*tags)
     return article
+
+
+def make_editor(username=None, **fields):
+    """A staff account in the Editors group: reviews, publishes, uses the admin."""
+    n = next(_numbers)
+    username = username or f"editor{n}"
+    user = get_user_model().objects.create_user(
+        username=username,
+        email=fields.pop("email", f"{username}@example.org"),
+        password=fields.pop("password", PASSWORD),
+        is_staff=True,
+        **fields,
+    )
+    user.groups.add(Group.objects.get(name=roles.EDITORS))
+    return user
+
+
+def make_writer(username=None, name=None, **fields):
+    """A contributor's account (Contributors group, no admin) tied to a Contributor profile."""
+    n = next(_numbers)
+    username = username or f"writer{n}"
+    user = get_user_model().objects.create_user(
+        username=username,
+        email=fields.pop("email", f"{username}@example.org"),
+        password=fields.pop("password", PASSWORD),
+        **fields,
+    )
+    user.groups.add(Group.objects.get(name=roles.CONTRIBUTORS))
+    make_contributor(name=name or f"Writer {username.title()}", slug=f"{username}-{n}", user=user)
+    return user
+
+
+def make_draft(writer, **fields):
+    """A draft in the writer's own contributor area: created by them, with them in the byline."""
+    fields.setdefault("status", Article.Status.DRAFT)
+    return make_article(bylines=[(writer.contributor, "")], created_by=writer, **fields)
