@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import licenses
+from articles import licenses, roles
 from articles.demo import pictures
 from articles.demo.content import CONTRIBUTORS, SECTIONS, load_pieces
 from articles.models import Article, Byline, Contributor, Image, ImageCredit, Section
@@ -126,6 +127,8 @@ class Command(BaseCommand):
         if contributor.user_id is None and not Contributor.objects.filter(user=user).exists():
             contributor.user = user
             contributor.save(update_fields=["user"])
+        editor.groups.add(Group.objects.get(name=roles.EDITORS))
+        user.groups.add(Group.objects.get(name=roles.CONTRIBUTORS))
         return editor, user
 
     def _create_piece(self, piece, now, sections, contributors, editor, contributor_user):

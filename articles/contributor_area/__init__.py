@@ -1,0 +1,1 @@
+"""The contributor area at /submit/: their own pieces, drafts and the editors' replies."""

@@ -1,0 +1,244 @@
+"""The contributor area: my pieces, the piece form, submitting and withdrawing, and previews.
+
+Every piece is looked up through `Article.objects.written_by(user)`, so another contributor's
+piece is simply not found: its headline never reaches the page.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .. import workflow
+from ..models import Article, Byline, EditConflict, PreviewLink, StatusChange
+from ..roles import contributor_profile, is_editor, may_use_contributor_area
+from .forms import PieceForm, SubmitForm, refuse_if_protected
+
+# What the contributor can do next, by the piece's state.
+NEXT_STEP = {
+    Article.Status.DRAFT: "Finish it and submit it for review when it is ready.",
+    Article.Status.SUBMITTED: "The editors are reading it. You can withdraw it to make changes.",
+    Article.Status.CHANGES_REQUESTED: "Read the editors' message, revise it and submit it again.",
+    Article.Status.DECLINED: "The editors have decided not to run it. Their message says why.",
+    Article.Status.SCHEDULED: "It is scheduled: readers will see it on the date shown.",
+    Article.Status.PUBLISHED: "It is published. Thank you!",
+    Article.Status.WITHDRAWN: "It is withdrawn. Return it to draft to work on it again.",
+}
+
+
+def contributor_area(view):
+    """Signed-in contributors only; anyone else is told why, never shown a piece."""
+
+    @wraps(view)
+    @login_required
+    @never_cache
+    def wrapper(request, *args, **kwargs):
+        if not may_use_contributor_area(request.user):
+            return render(request, "articles/submit/no_profile.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def own_piece(request, pk):
+    return get_object_or_404(Article.objects.written_by(request.user), pk=pk)
+
+
+def refused(request, message, status):
+    return render(request, "articles/submit/refused.html", {"message": message}, status=status)
+
+
+@contributor_area
+def dashboard(request):
+    pieces = (
+        Article.objects.written_by(request.user)
+        .select_related("section")
+        .prefetch_related(
+            Prefetch(
+                "status_changes",
+                # The editors' decisions, not the contributor's own moves.
+                queryset=StatusChange.objects.exclude(actor=request.user).filter(
+                    to_status__in=[workflow.TRANSITIONS[n].target for n in workflow.DECISIONS]
+                ),
+                to_attr="decisions",
+            )
+        )
+        .order_by("-updated_at")
+    )
+    rows = [
+        {
+            "article": piece,
+            "last_decision": piece.decisions[-1] if piece.decisions else None,
+            "next_step": NEXT_STEP[piece.status],
+        }
+        for piece in pieces
+    ]
+    return render(request, "articles/submit/dashboard.html", {"rows": rows})
+
+
+@contributor_area
+def new_piece(request):
+    form = PieceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        try:
+            refuse_if_protected(request.POST)
+        except ValidationError as error:
+            return refused(request, error.messages[0], status=400)
+        if form.is_valid():
+            article = form.instance
+            article.created_by = request.user
+            with transaction.atomic():
+                article.slug = unique_slug(article.headline)
+                form.save_picture(request.user)
+                article.save()
+                Byline.objects.create(article=article, contributor=request.user.contributor)
+                form.save_tags()
+            return after_save(request, article, form)
+    return render(request, "articles/submit/edit.html", {"form": form, "submit_form": SubmitForm()})
+
+
+@contributor_area
+def edit_piece(request, pk):
+    article = own_piece(request, pk)
+    editable = article.status in Article.EDITABLE_BY_CONTRIBUTOR
+    form = PieceForm(request.POST or None, request.FILES or None, instance=article)
+    if request.method == "POST":
+        try:
+            refuse_if_protected(request.POST)
+        except ValidationError as error:
+            return refused(request, error.messages[0], status=400)
+        if not editable:
+            return refused(
+                request,
+                f"This piece is {article.get_status_display().lower()}, so it cannot be edited "
+                "now. Nothing was saved.",
+                status=409,
+            )
+        if form.is_valid():
+            try:
+                save_changes(request, form)
+            except EditConflict as conflict:
+                form.add_error(None, str(conflict))
+            else:
+                return after_save(request, article, form)
+    context = {
+        "form": form if editable else None,
+        "submit_form": SubmitForm(),
+        "article": article,
+        "next_step": NEXT_STEP[article.status],
+        "record": article.status_changes.select_related("actor"),
+        "comments": article.comments.filter(internal=False).select_related("author"),
+        "actions": [t for t in workflow.available(request.user, article) if t != workflow.SUBMIT],
+    }
+    return render(request, "articles/submit/edit.html", context)
+
+
+def save_changes(request, form):
+    article = form.instance
+    opened_version = form.cleaned_data["opened_version"]
+
+    def save():
+        if article.status == Article.Status.DRAFT and not article.published_at:
+            # Until it has been public the address follows the headline.
+            article.slug = unique_slug(article.headline, exclude=article.pk)
+        form.save_picture(request.user)
+        article.save()
+        form.save_tags()
+
+    article.save_edit(opened_version, by=request.user, save=save)
+
+
+def after_save(request, article, form):
+    """Save draft, save and preview, or save and submit: the button decides."""
+    if "submit" in request.POST:
+        submit_form = SubmitForm(request.POST)
+        if not submit_form.is_valid():
+            messages.error(request, submit_form.errors["own_work"][0] + " The draft was saved.")
+            return redirect("articles:submit_edit", article.pk)
+        try:
+            workflow.submit(article, by=request.user, message=article.note_to_editors)
+        except workflow.TransitionNotAllowed as refusal:
+            messages.error(request, str(refusal))
+            return redirect("articles:submit_edit", article.pk)
+        messages.success(request, "Submitted. The editors have been told; you'll hear from them.")
+        return redirect("articles:submit_dashboard")
+    if "preview" in request.POST:
+        return redirect("articles:submit_preview", article.pk)
+    messages.success(request, "Draft saved.")
+    return redirect("articles:submit_edit", article.pk)
+
+
+@contributor_area
+@require_POST
+def move_piece(request, pk, action):
+    """Withdraw a submission, or return a withdrawn piece to draft."""
+    article = own_piece(request, pk)
+    transition = {"withdraw": workflow.withdraw, "reopen": workflow.reopen}.get(action)
+    if transition is None:
+        raise Http404("No such action.")
+    try:
+        transition(article, by=request.user)
+    except workflow.TransitionNotAllowed as refusal:
+        return refused(request, f"{refusal} Nothing was changed.", status=409)
+    messages.success(request, f"Done: the piece is now {article.get_status_display().lower()}.")
+    return redirect("articles:submit_edit", article.pk)
+
+
+def unique_slug(headline, exclude=None):
+    base = slugify(headline)[:180].strip("-") or "piece"
+    taken = Article.objects.filter(slug__startswith=base)
+    if exclude:
+        taken = taken.exclude(pk=exclude)
+    taken = set(taken.values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@login_required
+@never_cache
+def preview(request, pk):
+    """A piece as readers will see it, for its contributors and the editors."""
+    pieces = Article.objects.for_listing()
+    if not is_editor(request.user):
+        if contributor_profile(request.user) is None:
+            raise Http404("No such piece.")
+        pieces = pieces.filter(pk__in=Article.objects.written_by(request.user).values("pk"))
+    return render_preview(request, get_object_or_404(pieces, pk=pk))
+
+
+@never_cache
+def shared_preview(request, token):
+    """A piece shown through an editor's signed link, until it expires or is revoked."""
+    link = PreviewLink.from_token(token)
+    if link is None:
+        return render(request, "articles/submit/preview_ended.html", status=404)
+    article = get_object_or_404(Article.objects.for_listing(), pk=link.article_id)
+    return render_preview(request, article, shared_until=link.expires_at)
+
+
+def render_preview(request, article, **context):
+    response = render(
+        request,
+        "articles/article.html",
+        {
+            "article": article,
+            "preview": True,
+            "preview_date": article.published_at or timezone.now(),
+            "current_section": article.section,
+            **context,
+        },
+    )
+    # Search engines must never index a draft, even if a link leaks.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
