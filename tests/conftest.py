@@ -1,7 +1,11 @@
 import io
+import os
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import sync_playwright
+
+from .tools import CHROMIUM_ARGS, chromium
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +19,40 @@ def demo_magazine(db):
     """The demo magazine of `manage.py seed_demo`: the reference piece among realistic others."""
     # With live_server in the test, `db` is transactional, so the server's thread sees the data.
     call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module; each test opens its own contexts in it."""
+    executable = chromium()
+    # Playwright's sync API runs an event loop in this thread, which makes Django refuse the
+    # test's own database queries unless told that they are safe here.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(executable), args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open a page in a fresh browser context made with the given options (viewport, scheme…)."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -1,18 +1,17 @@
 """The public site in a real Chromium: what a reader sees, accessibility, layout and privacy."""
 
-import os
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from taggit.models import Tag
 
 from articles.models import Article, Contributor
 
 from .factories import REFERENCE_CREDIT, REFERENCE_HEADLINE
-from .tools import CHROMIUM_ARGS, axe_script, chromium
+from .tools import axe_script
 
 pytestmark = pytest.mark.browser
 
@@ -49,43 +48,6 @@ class Magazine:
             "contributor": self.contributor_path,
             "contributors": "/contributors/",
         }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for the module; each test opens its own contexts in it."""
-    executable = chromium()
-    # Playwright's sync API runs an event loop in this thread, which makes Django refuse the
-    # test's own database queries unless told that they are safe here.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(executable), args=CHROMIUM_ARGS
-            )
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def new_page(browser):
-    """Open a page in a fresh browser context made with the given options (viewport, scheme…)."""
-    contexts = []
-
-    def open_page(**options):
-        context = browser.new_context(**options)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture

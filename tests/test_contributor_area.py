@@ -1,4 +1,4 @@
-"""The contributor area: writing, picturing, submitting, revising and previewing one's own pieces."""
+"""The contributor area: writing, picturing, submitting, revising and previewing own pieces."""
 
 import re
 from datetime import timedelta

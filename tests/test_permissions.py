@@ -1,4 +1,4 @@
-"""Who reaches what: every role against every contributor-area, preview and admin URL, in every state.
+"""Who reaches what: each role against each contributor-area, preview and admin URL, by state.
 
 Contributor B must never see anything of contributor A's piece, its headline included.
 """

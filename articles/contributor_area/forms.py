@@ -95,6 +95,7 @@ class PieceForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["section"].empty_label = "Choose a section…"
         article = self.instance
@@ -167,6 +168,7 @@ class PieceForm(forms.ModelForm):
 class SubmitForm(forms.Form):
     """What a contributor states when sending a piece to the editors."""
 
+    label_suffix = ""
     own_work = forms.BooleanField(
         label="This piece is my own work, and I may use the picture as credited.",
         error_messages={
