@@ -1,4 +1,4 @@
-"""Every public page is valid HTML according to the Nu HTML Checker (vnu.jar)."""
+"""Every page readers and contributors see is valid HTML according to the Nu HTML Checker."""
 
 import json
 import subprocess
@@ -7,9 +7,10 @@ import pytest
 from django.template.loader import render_to_string
 from taggit.models import Tag
 
-from articles.models import Article
+from articles import workflow
+from articles.models import Article, Invitation
 
-from .factories import REFERENCE_HEADLINE, make_article
+from .factories import REFERENCE_HEADLINE, make_article, make_draft, make_editor, make_writer
 from .tools import java, vnu_jar
 
 # A page with a deliberate error, validated alongside the real ones: if the validator does
@@ -63,6 +64,46 @@ def public_pages(client, settings):
     return pages
 
 
+def contributor_pages(client):
+    """The contributor area, the previews and the account pages, as (name, HTML)."""
+    writer = make_writer("ada")
+    editor = make_editor("eve")
+    draft = make_draft(writer, headline="A draft with <angle> & ampersand")
+    submitted = make_draft(writer, headline="A submitted piece")
+    workflow.submit(submitted, by=writer)
+    workflow.request_changes(submitted, by=editor, message="Shorter, please.\nAnd a source.")
+    invitation = Invitation.objects.create(email="new@example.org", name="New Writer")
+    pages = {}
+    for name, url in {
+        "login": "/accounts/login/",
+        "password-reset": "/accounts/password_reset/",
+        "invitation": invitation.get_absolute_url(),
+    }.items():
+        pages[name] = page_at(client, url)
+    client.force_login(writer)
+    for name, url in {
+        "dashboard": "/submit/",
+        "new-piece": "/submit/new/",
+        "edit-draft": f"/submit/{draft.pk}/",
+        "edit-after-feedback": f"/submit/{submitted.pk}/",
+        "preview": f"/submit/{draft.pk}/preview/",
+    }.items():
+        pages[name] = page_at(client, url)
+    response = client.post("/submit/new/", {"headline": "", "picture": "", "alt_text": "x"})
+    assert response.status_code == 200 and b"errorlist" in response.content
+    pages["new-piece-with-errors"] = response.content.decode()
+    response = client.get("/preview/not-a-token/")
+    assert response.status_code == 404
+    pages["preview-ended"] = response.content.decode()
+    return pages
+
+
+def page_at(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return response.content.decode()
+
+
 @pytest.fixture
 def vnu():
     """The command that runs the Nu checker, looked up before any data is seeded."""
@@ -97,7 +138,16 @@ def describe(message):
 
 def test_every_public_page_is_valid_html(vnu, demo_magazine, client, settings, tmp_path):
     """Home, its page 2, two articles, listings, contributors, 404 and 500 pass the Nu checker."""
-    pages = public_pages(client, settings)
+    assert_valid(vnu, public_pages(client, settings), tmp_path)
+
+
+def test_contributor_and_account_pages_are_valid_html(vnu, db, client, tmp_path):
+    """The contributor area, previews, sign-in, password reset and invitation pages pass too."""
+    assert_valid(vnu, contributor_pages(client), tmp_path)
+
+
+def assert_valid(vnu, pages, tmp_path):
+    """Validate the pages and a canary with a known error in one run; fail on any error."""
     files = {}
     for name, html in {**pages, CANARY_NAME: CANARY_HTML}.items():
         path = tmp_path / f"{name}.html"
