@@ -14,6 +14,7 @@ EDITOR_PERMISSIONS = [
 ] + [
     "articles.publish_article",
     "articles.view_statuschange",
+    "articles.view_submission",
     "articles.view_historicalarticle",
     "articles.change_historicalarticle",
     "taggit.add_tag",

@@ -35,12 +35,16 @@ def _article_form(section, contributor, **overrides):
         "bylines-0-position": "0",
         "bylines-0-contributor": contributor.pk,
         "bylines-0-role": "Staff Writer",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data
 
 
-def test_editor_writes_a_piece_with_byline_and_tags(editor_client):
+def test_editor_writes_a_piece_with_byline_and_tags_and_it_starts_as_a_draft(editor_client):
     section = make_section()
     pipa = make_contributor(name="Pipa Powers")
     Tag.objects.create(name="France", slug="france")
@@ -55,7 +59,9 @@ def test_editor_writes_a_piece_with_byline_and_tags(editor_client):
     assert article.body_html == "<p>Some <strong>body</strong> text.</p>\n"
     assert sorted(article.tags.names()) == ["Campus", "France"]
     assert [str(entry) for entry in article.bylines.all()] == ["Pipa Powers, Staff Writer"]
-    assert article.is_public
+    # The form posted "published" with a date: only a decision can do that.
+    assert article.status == Article.Status.DRAFT
+    assert article.published_at is None
 
 
 def test_a_piece_needs_at_least_one_byline(editor_client):

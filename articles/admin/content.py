@@ -1,10 +1,26 @@
-from django.contrib import admin
-from django.db import models
-from django.db.models import Count, Prefetch
-from django.utils.html import format_html
+import difflib
+import re
+from datetime import datetime
 
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models, router, transaction
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import to_historic
+
+from .. import roles
 from ..forms import ArticleAdminForm
-from ..models import Article, Byline, Contributor, Image, ImageCredit, Section
+from ..models import Article, Byline, Comment, Contributor, Image, ImageCredit, Section
+from . import review
 
 
 class RequiredInline:
@@ -24,24 +40,82 @@ class BylineInline(RequiredInline, admin.TabularInline):
     verbose_name_plural = "byline (in the order shown, lowest position first)"
 
 
+class CommentInline(admin.TabularInline):
+    model = Comment
+    fields = ["body", "internal", "author", "written_at"]
+    readonly_fields = ["author", "written_at"]
+    extra = 1
+    verbose_name_plural = "comments (the contributors see them unless marked internal)"
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
+
+    @admin.display(description="Written")
+    def written_at(self, comment):
+        # A comment not yet written has only its field's default time, which would mislead.
+        return comment.created_at if comment.pk else ""
+
+
+# The fields a comparison of two revisions shows, in the order of the form.
+COMPARED_FIELDS = [
+    "headline", "slug", "standfirst", "body", "section", "hero_image", "status", "published_at",
+    "note_to_editors",
+]  # fmt: skip
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
-    inlines = [BylineInline]
-    list_display = ["headline", "status", "section", "byline", "published_at", "updated_at"]
+    inlines = [BylineInline, CommentInline]
+    list_display = ["headline", "status", "section", review.byline, "published_at", "updated_at"]
     list_filter = ["status", "section", ("published_at", admin.DateFieldListFilter)]
     search_fields = ["headline", "standfirst", "slug", "bylines__contributor__name"]
     list_select_related = ["section"]
     date_hierarchy = "published_at"
+    actions = [review.publish_now, review.unpublish]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "hero_image"]
-    readonly_fields = ["word_count", "created_at", "updated_at", "created_by"]
+    # Only the workflow moves a piece between states: the decision panel, not the form, does it.
+    readonly_fields = [
+        "status", "published_at", "word_count", "created_at", "updated_at", "created_by",
+    ]  # fmt: skip
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
+        (None, {"fields": ["headline", "slug", "standfirst", "body", "opened_version"]}),
         ("Placement", {"fields": ["section", "tags", "new_tags", "hero_image"]}),
-        ("Publication", {"fields": ["status", "published_at"]}),
+        (
+            "Publication",
+            {
+                "fields": ["status", "published_at"],
+                "description": "Changed by a decision: see the Decision panel below the form.",
+            },
+        ),
         ("Record", {"fields": ["word_count", "created_at", "updated_at", "created_by"]}),
     ]
+    object_history_template = "admin/articles/article/object_history.html"
+    compare_template = "admin/articles/article/compare_revisions.html"
+
+    def get_urls(self):
+        site = self.admin_site
+        own = [
+            path(
+                "<int:pk>/decide/", site.admin_view(review.decide), name="articles_article_decide"
+            ),
+            path(
+                "<int:pk>/share-preview/",
+                site.admin_view(review.share_preview),
+                name="articles_article_share_preview",
+            ),
+            path(
+                "<int:pk>/share-preview/<int:link_id>/revoke/",
+                site.admin_view(review.revoke_preview),
+                name="articles_article_revoke_preview",
+            ),
+            path(
+                "<int:pk>/history/compare/",
+                site.admin_view(self.compare_view),
+                name="articles_article_compare",
+            ),
+        ]
+        # First, or simple-history's "<pk>/history/<revision>/" would take "compare" for an id.
+        return own + super().get_urls()
 
     def get_queryset(self, request):
         return (
@@ -52,16 +126,149 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="Byline")
-    def byline(self, article):
-        return ", ".join(
-            f"{entry.contributor.name} ({entry.shown_role})" for entry in article.bylines.all()
-        )
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # A fresh class each time: the editor is named in the record of an edit it refuses.
+        form.editor = request.user
+        return form
+
+    def has_publish_permission(self, request):
+        return roles.is_editor(request.user)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(review.decision_panel(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
-        if not change:
+        revision = to_historic(obj)
+        if revision is not None:
+            # A restored revision brings back its words, never its state: whatever the form
+            # does not edit (status, dates, the contributor's note) stays as stored.
+            stored = Article.objects.get(pk=obj.pk)
+            for field in Article._meta.concrete_fields:
+                if field.name not in form.fields:
+                    setattr(obj, field.attname, getattr(stored, field.attname))
+            when = date_format(timezone.localtime(revision.history_date), "DATETIME_FORMAT")
+            obj._change_reason = f"Restored the revision of {when}"
+        elif not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Comment:
+            for comment in formset.save(commit=False):
+                if comment.pk is None:
+                    comment.author = request.user
+                comment.save()
+            for comment in formset.deleted_objects:
+                comment.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # As in the change view, the form's version check and the save share one transaction.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def compare_view(self, request, pk):
+        """Two revisions of a piece side by side: each field that differs, line by line."""
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_view_history_or_change_history_permission(request, article):
+            raise PermissionDenied
+        revisions = Article.history.filter(id=article.pk).select_related("history_user")
+        found = {}
+        for key in ("from", "to"):
+            value = request.GET.get(key, "")
+            if value.isascii() and value.isdigit():
+                revision = revisions.filter(history_id=int(value)).first()
+                if revision is not None:
+                    found[revision.history_id] = revision
+        if len(found) != 2:
+            messages.error(request, "Choose two different revisions of this piece to compare.")
+            return redirect("admin:articles_article_history", article.pk)
+        older, newer = sorted(found.values(), key=lambda r: (r.history_date, r.history_id))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare revisions: {article}",
+            "opts": self.opts,
+            "object": article,
+            "revisions": [("Older", older), ("Newer", newer)],
+            "changes": revision_changes(older, newer),
+        }
+        return TemplateResponse(request, self.compare_template, context)
+
+
+def revision_changes(older, newer):
+    """Each compared field that differs between two revisions: its label and its line diff."""
+    changes = []
+    for name in COMPARED_FIELDS:
+        field = Article._meta.get_field(name)
+        if getattr(older, field.attname) == getattr(newer, field.attname):
+            continue
+        changes.append(
+            {
+                "label": capfirst(field.verbose_name),
+                "hunks": line_diff(shown_value(older, field), shown_value(newer, field)),
+            }
+        )
+    return changes
+
+
+def shown_value(revision, field):
+    """A revision's value of `field` as an editor reads it."""
+    value = getattr(revision, field.attname)
+    if value is None:
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related else f"(deleted, id {value})"
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return str(value)
+
+
+def line_diff(before, after, context=2):
+    """The changed stretches of two texts, each a list of lines marked same, removed or added.
+
+    A line replaced by one other line also has its changed words marked, so that a one-word
+    edit in a long paragraph can be found.
+    """
+    old_lines, new_lines = before.splitlines(), after.splitlines()
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    hunks = []
+    for group in matcher.get_grouped_opcodes(context):
+        lines = []
+        for tag, i1, i2, j1, j2 in group:
+            removed, added = old_lines[i1:i2], new_lines[j1:j2]
+            if tag == "equal":
+                lines += [{"kind": "same", "pieces": [(line, False)]} for line in removed]
+            elif tag == "replace" and len(removed) == len(added):
+                for old_line, new_line in zip(removed, added, strict=True):
+                    old_pieces, new_pieces = _marked_words(old_line, new_line)
+                    lines.append({"kind": "removed", "pieces": old_pieces})
+                    lines.append({"kind": "added", "pieces": new_pieces})
+            else:
+                lines += [{"kind": "removed", "pieces": [(line, False)]} for line in removed]
+                lines += [{"kind": "added", "pieces": [(line, False)]} for line in added]
+        hunks.append(lines)
+    return hunks
+
+
+def _marked_words(old_line, new_line):
+    # Splitting on whitespace but keeping it lets the pieces join back into the exact lines.
+    old_words, new_words = re.split(r"(\s+)", old_line), re.split(r"(\s+)", new_line)
+    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+    old_pieces, new_pieces = [], []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        changed = tag != "equal"
+        if i2 > i1:
+            old_pieces.append(("".join(old_words[i1:i2]), changed))
+        if j2 > j1:
+            new_pieces.append(("".join(new_words[j1:j2]), changed))
+    return old_pieces, new_pieces
 
 
 class ImageCreditInline(RequiredInline, admin.StackedInline):

@@ -11,7 +11,7 @@ from .content import (
     Section,
     image_upload_to,
 )
-from .editorial import Comment, Invitation, PreviewLink, StatusChange
+from .editorial import Comment, Invitation, PreviewLink, StatusChange, Submission
 
 __all__ = [
     "Article",
@@ -26,5 +26,6 @@ __all__ = [
     "PreviewLink",
     "Section",
     "StatusChange",
+    "Submission",
     "image_upload_to",
 ]

@@ -286,11 +286,11 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"slug": self.slug})
 
-    def save_edit(self, opened_version, *, by=None, save_related=None):
+    def save_edit(self, opened_version, *, by=None, save=None):
         """Save an edit opened on `opened_version`, or raise EditConflict and keep it in history.
 
         The row is locked while the version is compared, so two saves cannot both pass.
-        `save_related` runs inside the same transaction (tags, bylines, the image).
+        `save` does the saving (the piece with its tags, byline or picture), in that transaction.
         """
         with transaction.atomic():
             stored = (
@@ -299,25 +299,25 @@ class Article(models.Model):
                 .values_list("version", flat=True)
                 .first()
             )
-            if stored is not None and stored != opened_version:
-                conflict = True
-            else:
-                conflict = False
-                self.save()
-                if save_related:
-                    save_related()
+            conflict = stored is not None and stored != opened_version
+            if not conflict:
+                (save or self.save)()
         if conflict:
             # Nothing is lost: the refused text becomes a revision an editor can restore.
-            Article.history.bulk_history_create(
-                [self],
-                update=True,
-                default_user=by,
-                default_change_reason="Not applied: saved over a newer version",
-            )
+            self.keep_refused_edit(by=by)
             raise EditConflict(
                 "Someone else saved this piece after you opened it. Your text was not applied; "
                 "it is kept in the piece's history. Reload to see the current version."
             )
+
+    def keep_refused_edit(self, *, by=None):
+        """Keep this unsaved text as a revision marked "not applied", for an editor to restore."""
+        Article.history.bulk_history_create(
+            [self],
+            update=True,
+            default_user=by,
+            default_change_reason="Not applied: saved over a newer version",
+        )
 
     @property
     def reading_time(self):

@@ -104,6 +104,17 @@ class Invitation(models.Model):
 
     SALT = "articles.invitation"
 
+    class Unusable(Exception):
+        """A link that cannot be used, with the reason: INVALID, EXPIRED or USED."""
+
+        INVALID = "invalid"
+        EXPIRED = "expired"
+        USED = "used"
+
+        def __init__(self, reason):
+            super().__init__(reason)
+            self.reason = reason
+
     email = models.EmailField(help_text="Where the invitation is sent.")
     name = models.CharField(
         max_length=120, blank=True, help_text="Optional: filled in for them on the sign-up form."
@@ -138,3 +149,36 @@ class Invitation(models.Model):
     @property
     def expires_at(self):
         return self.created_at + timedelta(days=settings.MAGAZINE_INVITATION_DAYS)
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
+
+    @classmethod
+    def from_token(cls, token):
+        """The invitation a link names, or Invitation.Unusable saying why it cannot be used."""
+        signer = signing.TimestampSigner(salt=cls.SALT)
+        try:
+            pk = signer.unsign(token)
+        except signing.BadSignature:
+            raise cls.Unusable(cls.Unusable.INVALID) from None
+        invitation = cls.objects.filter(pk=pk).first()
+        if invitation is None:
+            raise cls.Unusable(cls.Unusable.INVALID)
+        # Said before "expired": someone who already accepted needs to sign in, not a new link.
+        if invitation.accepted_at:
+            raise cls.Unusable(cls.Unusable.USED)
+        try:
+            signer.unsign(token, max_age=timedelta(days=settings.MAGAZINE_INVITATION_DAYS))
+        except signing.SignatureExpired:
+            raise cls.Unusable(cls.Unusable.EXPIRED) from None
+        return invitation
+
+
+class Submission(Article):
+    """A piece as the review queue shows it: sent for review and waiting for a decision."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "submission"
+        verbose_name_plural = "review queue"

@@ -32,7 +32,7 @@ def remove_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0002_workflow_revisions_and_editorial_record"),
+        ("articles", "0003_submission"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
