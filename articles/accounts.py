@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import SetPasswordMixin
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
@@ -159,8 +159,28 @@ def accept_invitation_view(request, token):
     )
 
 
+def sign_in_name(username):
+    """The username as stored: invited contributors sign in with their email, in lower case."""
+    username = (username or "").strip()
+    return username.lower() if "@" in username else username
+
+
+def login_attempt_username(request, credentials):
+    """The name django-axes counts failures against, so that "Ada@X.org" and "ada@x.org" are one."""
+    if credentials is None:
+        credentials = getattr(request, "POST", {})
+    return sign_in_name(credentials.get("username"))
+
+
+class LoginForm(AuthenticationForm):
+    def clean_username(self):
+        return sign_in_name(self.cleaned_data.get("username"))
+
+
 class LoginView(auth_views.LoginView):
     """Django's sign-in, which sends an editor with no contributor profile to the admin."""
+
+    authentication_form = LoginForm
 
     def get_default_redirect_url(self):
         user = self.request.user

@@ -1,4 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def sync_groups(sender, **kwargs):
+    # Also after a test database is flushed, which empties the groups the migration made.
+    from django.contrib.auth.models import Group, Permission
+
+    from . import roles
+
+    roles.sync_groups(Group, Permission)
 
 
 class ArticlesConfig(AppConfig):
@@ -12,3 +22,4 @@ class ArticlesConfig(AppConfig):
         admin.site.site_header = f"{settings.MAGAZINE_NAME}: editors"
         admin.site.site_title = f"{settings.MAGAZINE_NAME} editors"
         admin.site.index_title = "The magazine"
+        post_migrate.connect(sync_groups, sender=self)

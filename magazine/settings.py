@@ -181,15 +181,18 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
-# Failed logins: after AXES_FAILURE_LIMIT in a row, the account and the address are each locked
+# Failed logins: after AXES_FAILURE_LIMIT, the account and the address are each locked
 # out for the cool-off time, whichever was used.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the failures: else anyone with an account could guess at another
+# one four times, sign in as themselves, and start again. Failures expire after the cool-off.
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "articles.accounts.client_ip"
+AXES_USERNAME_CALLABLE = "articles.accounts.login_attempt_username"
 # How many reverse proxies of our own stand in front of the site. X-Forwarded-For is believed
 # only that far: a client can write anything into the header, but not past our proxies.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

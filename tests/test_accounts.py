@@ -206,6 +206,36 @@ def test_four_failures_do_not_lock_an_account(client, limits):
     assert response.status_code == 302
 
 
+def test_signing_in_as_oneself_does_not_wipe_the_guesses_at_another_account(client, limits):
+    make_writer("pipa")
+    make_writer("mallory")
+    attacker = "198.51.100.66"
+    for n in range(3):
+        sign_in(client, "pipa", f"guess-{n}", REMOTE_ADDR=attacker)
+    assert sign_in(client, "mallory", PASSWORD, REMOTE_ADDR=attacker).status_code == 302
+    client.post("/accounts/logout/")
+    for n in range(2):
+        sign_in(client, "pipa", f"second-guess-{n}", REMOTE_ADDR=attacker)
+    # Five guesses in all: the account is locked, the attacker's own sign-in between them
+    # notwithstanding.
+    assert_locked_out(sign_in(client, "pipa", PASSWORD, REMOTE_ADDR="203.0.113.50"))
+
+
+def test_an_invited_contributor_signs_in_with_their_email_in_any_case(client):
+    make_writer("ada.okafor@example.org")
+    response = sign_in(client, "  Ada.Okafor@Example.org ", PASSWORD)
+    assert response.status_code == 302
+    assert signed_in_user(client).username == "ada.okafor@example.org"
+
+
+def test_guesses_in_different_letter_cases_count_against_one_account(client, limits):
+    make_writer("ada.okafor@example.org")
+    for n, spelling in enumerate(["ADA.OKAFOR@example.org", "ada.okafor@EXAMPLE.org"] * 3):
+        sign_in(client, spelling, f"guess-{n}", REMOTE_ADDR=f"198.51.100.{n + 1}")
+    response = sign_in(client, "ada.okafor@example.org", PASSWORD, REMOTE_ADDR="203.0.113.9")
+    assert_locked_out(response)
+
+
 def test_five_failures_from_one_address_lock_that_address_for_every_account(client, limits):
     make_writer("pipa")
     for n in range(5):

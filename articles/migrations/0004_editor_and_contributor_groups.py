@@ -1,12 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from articles.roles import (
-    CONTRIBUTOR_PERMISSIONS,
-    CONTRIBUTORS,
-    EDITOR_PERMISSIONS,
-    EDITORS,
-)
+from articles.roles import CONTRIBUTORS, EDITORS, sync_groups
 
 
 def make_groups(apps, schema_editor):
@@ -15,15 +10,7 @@ def make_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, wanted in ((EDITORS, EDITOR_PERMISSIONS), (CONTRIBUTORS, CONTRIBUTOR_PERMISSIONS)):
-        group, _ = Group.objects.get_or_create(name=name)
-        for dotted in wanted:
-            app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    sync_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_groups(apps, schema_editor):
