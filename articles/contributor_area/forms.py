@@ -90,6 +90,9 @@ class PieceForm(forms.ModelForm):
         }
         help_texts = {
             "headline": "Short and clear; the editors may suggest another.",
+            "body": "Markdown: a blank line between paragraphs; ## for a subheading; *italic*, "
+            "**bold**; [words](https://…) for a link. “Save and preview” shows it exactly as "
+            "readers will see it.",
             "note_to_editors": "Sources, context, anything you want the editors to know. "
             "Readers never see this.",
         }
