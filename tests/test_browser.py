@@ -158,18 +158,58 @@ def axe_violations(page, axe):
     )
 
 
-@pytest.mark.parametrize(("scheme", "width"), SCREEN_SIZES, ids=lambda v: str(v))
-def test_pages_have_no_accessibility_violations(axe, magazine, new_page, scheme, width):
-    """Axe finds no WCAG 2.1 A/AA violation on any public page in this scheme and width."""
-    page = new_page(color_scheme=scheme, viewport=VIEWPORTS[width])
+def accessibility_problems(page, axe, base_url, pages):
     problems = []
-    for name, path in magazine.pages().items():
-        page.goto(magazine.url + path)
+    for name, path in pages.items():
+        response = page.goto(base_url + path)
+        assert response.ok or name == "404", f"{path} answered {response.status}"
         for violation in axe_violations(page, axe):
             problems.append(
                 f"{name} ({path}): {violation['id']} [{violation['impact']}] {violation['help']}"
                 f" on {violation['count']} element(s), e.g. {', '.join(violation['targets'])}"
             )
+    return problems
+
+
+@pytest.mark.parametrize(("scheme", "width"), SCREEN_SIZES, ids=lambda v: str(v))
+def test_pages_have_no_accessibility_violations(axe, magazine, new_page, scheme, width):
+    """Axe finds no WCAG 2.1 A/AA violation on any public page in this scheme and width."""
+    page = new_page(color_scheme=scheme, viewport=VIEWPORTS[width])
+    problems = accessibility_problems(page, axe, magazine.url, magazine.pages())
+    assert not problems, f"Accessibility violations, {scheme} scheme, {width} px wide:\n" + (
+        "\n".join(problems)
+    )
+
+
+def contributor_pages(magazine):
+    """The sign-in page and, for the demo contributor, their area, a draft and its preview."""
+    draft = Article.objects.get(
+        status=Article.Status.DRAFT, bylines__contributor__slug="pipa-powers"
+    )
+    return {
+        "sign-in": "/accounts/login/",
+        "dashboard": "/submit/",
+        "new-piece": "/submit/new/",
+        "draft": f"/submit/{draft.pk}/",
+        "piece-after-publication": f"/submit/{magazine.reference.pk}/",
+        "preview": f"/submit/{draft.pk}/preview/",
+    }
+
+
+def sign_in_as_pipa(page, magazine):
+    page.goto(magazine.url + "/accounts/login/")
+    page.get_by_label("Username").fill("pipa")
+    page.get_by_label("Password", exact=True).fill("notebook-and-pencil")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(magazine.url + "/submit/")
+
+
+@pytest.mark.parametrize(("scheme", "width"), SCREEN_SIZES, ids=lambda v: str(v))
+def test_contributor_pages_have_no_accessibility_violations(axe, magazine, new_page, scheme, width):
+    """Axe finds no WCAG 2.1 A/AA violation in the contributor area either."""
+    page = new_page(color_scheme=scheme, viewport=VIEWPORTS[width])
+    sign_in_as_pipa(page, magazine)
+    problems = accessibility_problems(page, axe, magazine.url, contributor_pages(magazine))
     assert not problems, f"Accessibility violations, {scheme} scheme, {width} px wide:\n" + (
         "\n".join(problems)
     )
@@ -193,10 +233,25 @@ OVERFLOWING_ELEMENTS = """() => {
 def test_no_page_scrolls_sideways_on_a_320px_screen(magazine, new_page):
     """At 320 px wide no public page, nor the 404 page, is wider than the screen."""
     page = new_page(viewport=VIEWPORTS[320])
-    pages = {**magazine.pages(), "404": "/articles/no-such-piece/"}
+    problems = overflow_problems(
+        page, magazine.url, {**magazine.pages(), "404": "/articles/no-such-piece/"}
+    )
+    assert not problems, "Horizontal scrolling at 320 px:\n" + "\n".join(problems)
+
+
+def test_no_contributor_page_scrolls_sideways_on_a_320px_screen(magazine, new_page):
+    """The contributor area, its forms and the preview fit a 320 px screen too."""
+    page = new_page(viewport=VIEWPORTS[320])
+    sign_in_as_pipa(page, magazine)
+    problems = overflow_problems(page, magazine.url, contributor_pages(magazine))
+    assert not problems, "Horizontal scrolling at 320 px:\n" + "\n".join(problems)
+
+
+def overflow_problems(page, base_url, pages):
     problems = []
     for name, path in pages.items():
-        page.goto(magazine.url + path)
+        response = page.goto(base_url + path)
+        assert response.ok or name == "404", f"{path} answered {response.status}"
         scroll_width, client_width = page.evaluate(
             "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
@@ -206,4 +261,4 @@ def test_no_page_scrolls_sideways_on_a_320px_screen(magazine, new_page):
                 f"{name} ({path}) is {scroll_width} px wide in a {client_width} px window; "
                 f"overflowing: {', '.join(culprits) or 'none found'}"
             )
-    assert not problems, "Horizontal scrolling at 320 px:\n" + "\n".join(problems)
+    return problems
