@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
+from .factories import make_editor, make_writer
 from .tools import CHROMIUM_ARGS, chromium
 
 
@@ -19,6 +20,18 @@ def demo_magazine(db):
     """The demo magazine of `manage.py seed_demo`: the reference piece among realistic others."""
     # With live_server in the test, `db` is transactional, so the server's thread sees the data.
     call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+@pytest.fixture
+def writer(db):
+    """Ada, a contributor with an account and a byline."""
+    return make_writer("ada", name="Ada Okafor", email="ada@example.org")
+
+
+@pytest.fixture
+def editor(db):
+    """Eve, an editor."""
+    return make_editor("eve", email="eve@example.org")
 
 
 @pytest.fixture(scope="module")

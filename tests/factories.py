@@ -92,32 +92,30 @@ def make_article(*, bylines=None, tags=(), section=None, **fields):
     return article
 
 
-def make_editor(username=None, **fields):
-    """A staff account in the Editors group: reviews, publishes, uses the admin."""
-    n = next(_numbers)
-    username = username or f"editor{n}"
+def make_account(username, group, **fields):
+    """A user in one of the two groups, signing in with PASSWORD unless told otherwise."""
     user = get_user_model().objects.create_user(
         username=username,
         email=fields.pop("email", f"{username}@example.org"),
         password=fields.pop("password", PASSWORD),
-        is_staff=True,
         **fields,
     )
-    user.groups.add(Group.objects.get(name=roles.EDITORS))
+    user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def make_editor(username=None, **fields):
+    """A staff account in the Editors group: reviews, publishes, uses the admin."""
+    return make_account(
+        username or f"editor{next(_numbers)}", roles.EDITORS, is_staff=True, **fields
+    )
 
 
 def make_writer(username=None, name=None, **fields):
     """A contributor's account (Contributors group, no admin) tied to a Contributor profile."""
     n = next(_numbers)
     username = username or f"writer{n}"
-    user = get_user_model().objects.create_user(
-        username=username,
-        email=fields.pop("email", f"{username}@example.org"),
-        password=fields.pop("password", PASSWORD),
-        **fields,
-    )
-    user.groups.add(Group.objects.get(name=roles.CONTRIBUTORS))
+    user = make_account(username, roles.CONTRIBUTORS, **fields)
     make_contributor(name=name or f"Writer {username.title()}", slug=f"{username}-{n}", user=user)
     return user
 

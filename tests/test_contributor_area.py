@@ -14,23 +14,12 @@ from .factories import (
     REFERENCE_CREDIT,
     jpeg_bytes,
     make_draft,
-    make_editor,
     make_section,
     make_writer,
 )
 
 S = Article.Status
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def writer():
-    return make_writer("ada", name="Ada Okafor", email="ada@example.org")
-
-
-@pytest.fixture
-def editor():
-    return make_editor("eve", email="eve@example.org")
 
 
 @pytest.fixture

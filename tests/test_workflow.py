@@ -8,20 +8,10 @@ from django.utils import timezone
 from articles import workflow
 from articles.models import Article, PreviewLink, StatusChange
 
-from .factories import make_article, make_draft, make_editor, make_writer
+from .factories import make_article, make_draft, make_writer
 
 S = Article.Status
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def writer():
-    return make_writer("ada", email="ada@example.org")
-
-
-@pytest.fixture
-def editor():
-    return make_editor("eve", email="eve@example.org")
 
 
 def submitted(writer):
