@@ -12,7 +12,9 @@ SHOW = (
     "db = settings.DATABASES['default']; "
     "print(json.dumps({'engine': db['ENGINE'], 'name': str(db['NAME']), "
     "'options': db.get('OPTIONS', {}), 'debug': settings.DEBUG, "
-    "'hosts': settings.ALLOWED_HOSTS, 'key': settings.SECRET_KEY}))"
+    "'hosts': settings.ALLOWED_HOSTS, 'key': settings.SECRET_KEY, "
+    "'email': [settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, "
+    "settings.EMAIL_USE_TLS, settings.EMAIL_USE_SSL]}))"
 )
 
 
@@ -21,6 +23,7 @@ def load_settings(tmp_path, **env):
         name: value
         for name, value in os.environ.items()
         if name not in {"SECRET_KEY", "DEBUG", "MAGAZINE_DEMO", "ALLOWED_HOSTS", "DATABASE_URL"}
+        and not name.startswith("EMAIL_")
     }
     clean.update(DJANGO_SETTINGS_MODULE="magazine.settings", MAGAZINE_DATA_DIR=str(tmp_path), **env)
     return subprocess.run(
@@ -86,3 +89,15 @@ def test_the_sqlite_database_really_opens_in_wal_mode(tmp_path):
         [sys.executable, "-c", check], cwd=PROJECT, env=env, capture_output=True, text=True
     )
     assert result.stdout.strip() == "wal", result.stderr
+
+
+def test_mail_is_printed_to_the_console_unless_an_smtp_server_is_set(tmp_path):
+    result = load_settings(tmp_path, DEBUG="1")
+    assert json.loads(result.stdout)["email"][0] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_an_smtp_server_from_the_environment_carries_the_mail(tmp_path):
+    result = load_settings(tmp_path, DEBUG="1", EMAIL_HOST="smtp.example.org", EMAIL_PORT="465")
+    assert json.loads(result.stdout)["email"] == [
+        "django.core.mail.backends.smtp.EmailBackend", "smtp.example.org", 465, False, True,
+    ]  # fmt: skip
