@@ -1,17 +1,8 @@
 """The magazine's models: its content, and the editorial record kept about it."""
 
-from .content import (
-    Article,
-    ArticleQuerySet,
-    Byline,
-    Contributor,
-    EditConflict,
-    Image,
-    ImageCredit,
-    Section,
-    image_upload_to,
-)
+from .content import Article, ArticleQuerySet, Byline, Contributor, EditConflict, Section
 from .editorial import Comment, Invitation, PreviewLink, StatusChange, Submission
+from .images import Image, ImageCredit, image_upload_to
 
 __all__ = [
     "Article",

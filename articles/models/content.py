@@ -1,18 +1,13 @@
-import uuid
-from pathlib import PurePosixPath
-
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from .. import licenses
 from ..rendering import count_words, reading_minutes, render_markdown
+from .images import Image
 
 
 class Section(models.Model):
@@ -72,97 +67,6 @@ class Contributor(models.Model):
 
     def link_list(self):
         return [line.strip() for line in self.links.splitlines() if line.strip()]
-
-
-def image_upload_to(instance, filename):
-    # Never keep the uploader's file name: it may carry a path, a person's name or worse.
-    extension = PurePosixPath(filename).suffix.lower().lstrip(".")[:5] or "bin"
-    today = timezone.now()
-    return f"images/{today:%Y/%m}/{uuid.uuid4().hex}.{extension}"
-
-
-class Image(models.Model):
-    file = models.ImageField(upload_to=image_upload_to, width_field="width", height_field="height")
-    width = models.PositiveIntegerField(editable=False, default=0)
-    height = models.PositiveIntegerField(editable=False, default=0)
-    alt_text = models.CharField(
-        max_length=300,
-        help_text="What the picture shows, for readers who cannot see it. "
-        "Describe it; do not repeat the caption.",
-    )
-    caption = models.CharField(
-        max_length=300, blank=True, help_text="Shown under the picture, above the credit."
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-uploaded_at"]
-
-    def __str__(self):
-        return self.caption or self.alt_text
-
-
-class ImageCredit(models.Model):
-    """Where a picture came from and on what terms: the facts its credit line is made of."""
-
-    image = models.OneToOneField(Image, on_delete=models.CASCADE, related_name="credit")
-    title = models.CharField(
-        max_length=300, blank=True, help_text="The title of the work as its creator gave it."
-    )
-    creator = models.CharField(
-        max_length=200, help_text="The photographer, artist or organisation to credit."
-    )
-    creator_url = models.URLField("creator's page", max_length=500, blank=True)
-    source_url = models.URLField(
-        "source", max_length=500, blank=True, help_text="The page the picture was taken from."
-    )
-    license = models.CharField("licence", max_length=40, choices=licenses.choices)
-    changes = models.CharField(
-        "changes made",
-        max_length=200,
-        default="unmodified",
-        help_text='What was changed, e.g. "cropped". Leave "unmodified" if nothing was.',
-    )
-
-    def __str__(self):
-        return self.line()
-
-    @property
-    def license_terms(self):
-        return licenses.get(self.license)
-
-    def _parts(self):
-        """The credit line as (text, link) pairs in TASL order: title, author, source, licence."""
-        terms = self.license_terms
-        parts = []
-        if self.title:
-            parts.append((f"“{self.title}”", self.source_url))
-        else:
-            parts.append(("This image", self.source_url))
-        if self.changes:
-            parts.append((f" ({self.changes})", ""))
-        if self.creator:
-            parts.append((" by ", ""))
-            parts.append((self.creator, self.creator_url))
-        parts.append((f" {terms.statement} ", ""))
-        parts.append((terms.short_name, terms.url))
-        return parts
-
-    def line(self):
-        """The credit line as plain text, for feeds, metadata and the admin."""
-        return "".join(text for text, _ in self._parts())
-
-    def line_html(self):
-        """The credit line with the title, creator and licence linked to their pages."""
-        pieces = [
-            format_html('<a href="{}">{}</a>', url, text) if url else conditional_escape(text)
-            for text, url in self._parts()
-        ]
-        # Every piece was escaped above, so the joined line is safe as it stands.
-        return mark_safe("".join(pieces))
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -1,0 +1,181 @@
+"""Pictures and their credits: the file, how it may be shown, and the terms it came under."""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+
+from .. import licenses
+
+
+def image_upload_to(instance, filename):
+    # Never keep the uploader's file name: it may carry a path, a person's name or worse.
+    extension = PurePosixPath(filename).suffix.lower().lstrip(".")[:5] or "bin"
+    today = timezone.now()
+    return f"images/{today:%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class Image(models.Model):
+    file = models.ImageField(upload_to=image_upload_to, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    alt_text = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the picture shows, for readers who cannot see it. "
+        "Describe it; do not repeat the caption.",
+    )
+    decorative = models.BooleanField(
+        default=False,
+        help_text="Tick only if the picture adds nothing a reader would miss: it then has no "
+        "alt text, and screen readers skip it.",
+    )
+    caption = models.CharField(
+        max_length=300, blank=True, help_text="Shown under the picture, above the credit."
+    )
+    # The part of the original to show, in its pixels; empty for the whole picture.
+    crop_left = models.PositiveIntegerField(null=True, blank=True)
+    crop_top = models.PositiveIntegerField(null=True, blank=True)
+    crop_right = models.PositiveIntegerField(null=True, blank=True)
+    crop_bottom = models.PositiveIntegerField(null=True, blank=True)
+    focal_x = models.FloatField(
+        "focal point, across",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Where to keep in view when the picture is cut to a share card: "
+        "0 is the left edge, 1 the right. Empty for the centre.",
+    )
+    focal_y = models.FloatField(
+        "focal point, down",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 is the top edge, 1 the bottom. Empty for the centre.",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    CROP_FIELDS = ("crop_left", "crop_top", "crop_right", "crop_bottom")
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.caption or self.alt_text or f"Picture {self.pk}"
+
+    def clean(self):
+        if not self.decorative and not self.alt_text.strip():
+            raise ValidationError(
+                {"alt_text": "Describe the picture for readers who cannot see it, or mark it "
+                 "as decorative if it adds nothing they would miss."}
+            )  # fmt: skip
+        if self.decorative:
+            self.alt_text = ""
+        given = [getattr(self, name) is not None for name in self.CROP_FIELDS]
+        if any(given) and not all(given):
+            raise ValidationError("Give all four sides of the crop, or none of them.")
+        box = self.crop_box
+        if box and not (box[0] < box[2] and box[1] < box[3]):
+            raise ValidationError("The crop's right and bottom must lie beyond its left and top.")
+        if box and self.width and (box[2] > self.width or box[3] > self.height):
+            raise ValidationError(
+                f"The crop goes past the picture, which is {self.width} × {self.height} px."
+            )
+
+    @property
+    def crop_box(self):
+        """(left, top, right, bottom) in the original's pixels, or None for the whole picture."""
+        box = tuple(getattr(self, name) for name in self.CROP_FIELDS)
+        return None if None in box else box
+
+    @property
+    def has_focal_point(self):
+        return self.focal_x is not None or self.focal_y is not None
+
+    @property
+    def alt(self):
+        """The alt attribute: empty for a decorative picture, so screen readers pass it by."""
+        return "" if self.decorative else self.alt_text
+
+
+class ImageCredit(models.Model):
+    """Where a picture came from and on what terms: the facts its credit line is made of."""
+
+    image = models.OneToOneField(Image, on_delete=models.CASCADE, related_name="credit")
+    title = models.CharField(
+        max_length=300, blank=True, help_text="The title of the work as its creator gave it."
+    )
+    creator = models.CharField(
+        max_length=200, help_text="The photographer, artist or organisation to credit."
+    )
+    creator_url = models.URLField("creator's page", max_length=500, blank=True)
+    source_url = models.URLField(
+        "source", max_length=500, blank=True, help_text="The page the picture was taken from."
+    )
+    license = models.CharField("licence", max_length=40, choices=licenses.choices)
+    permission_from = models.CharField(
+        "permission given by",
+        max_length=200,
+        blank=True,
+        help_text="For a picture used with permission: who gave it (a person or an organisation).",
+    )
+    changes = models.CharField(
+        "changes made",
+        max_length=200,
+        default="unmodified",
+        help_text='What was changed, e.g. "cropped". Leave "unmodified" if nothing was.',
+    )
+
+    def __str__(self):
+        return self.line()
+
+    @property
+    def license_terms(self):
+        return licenses.get(self.license)
+
+    @property
+    def stated_changes(self):
+        """The changes as the credit states them, a crop made here included, said once."""
+        changes = (self.changes or "").strip()
+        if self.image_id and self.image.crop_box and "crop" not in changes.lower():
+            return "cropped" if changes in ("", "unmodified") else f"{changes}, cropped"
+        return changes
+
+    def _parts(self):
+        """The credit line as (text, link) pairs in TASL order: title, author, source, licence."""
+        terms = self.license_terms
+        parts = []
+        if self.title:
+            parts.append((f"“{self.title}”", self.source_url))
+        else:
+            parts.append(("This image", self.source_url))
+        if self.stated_changes:
+            parts.append((f" ({self.stated_changes})", ""))
+        if self.creator:
+            parts.append((" by ", ""))
+            parts.append((self.creator, self.creator_url))
+        parts.append((f" {terms.statement} ", ""))
+        parts.append((terms.short_name, terms.url))
+        return parts
+
+    def line(self):
+        """The credit line as plain text, for feeds, metadata and the admin."""
+        return "".join(text for text, _ in self._parts())
+
+    def line_html(self):
+        """The credit line with the title, creator and licence linked to their pages."""
+        pieces = [
+            format_html('<a href="{}">{}</a>', url, text) if url else conditional_escape(text)
+            for text, url in self._parts()
+        ]
+        # Every piece was escaped above, so the joined line is safe as it stands.
+        return mark_safe("".join(pieces))
