@@ -5,6 +5,7 @@ when an editor clicks: a credit names a licence by its key, and everything that 
 on the terms (the credit line, what may be done to the picture) asks this module.
 """
 
+import re
 from dataclasses import dataclass
 
 
@@ -170,3 +171,21 @@ def choices():
     )
     order = [*newest_first, "Public domain", "Other terms"]
     return [(name, groups[name]) for name in order]
+
+
+def url_path(url):
+    """A link reduced to what names a licence: host and path, lower case, without the page."""
+    # Scheme, "www.", query, fragment, the deed or legal-code page and slashes do not matter.
+    url = re.sub(r"^(?:https?:)?/*(?:www\.)?", "", url.strip().lower())
+    parts = [part for part in re.split(r"[?#]", url, maxsplit=1)[0].split("/") if part]
+    while parts and re.fullmatch(r"deed(?:\.[\w-]+)?|legalcode(?:\.[\w-]+)?|rdf", parts[-1]):
+        parts.pop()
+    return "/".join(parts)
+
+
+_BY_URL = {url_path(license.url): license for license in LICENSES.values() if license.url}
+
+
+def by_url(url):
+    """The licence a link points to (its canonical URL, deed or legal code), or None."""
+    return _BY_URL.get(url_path(url))
