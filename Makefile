@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 NODE_TOOLS := $(VENV)/node/node_modules
 DEMO_ENV := MAGAZINE_DEMO=1
 
-.PHONY: demo test lint check pytest serve clean
+.PHONY: demo test lint check pytest serve clean bench-images
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ pytest: $(VENV)/.installed-test $(NODE_TOOLS)/.installed
 	NODE_TOOLS=$(abspath $(NODE_TOOLS)) $(BIN)/pytest
 
 test: lint check pytest
+
+# Sizes and timings of a 12-megapixel photograph's renditions; a measurement, not a test.
+bench-images: $(VENV)/.installed
+	DEBUG=1 $(BIN)/python bench/images.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

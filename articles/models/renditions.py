@@ -1,0 +1,93 @@
+"""Renditions: the resized copies of a picture that pages and share cards actually send."""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from .images import Image
+
+
+@dataclass(frozen=True)
+class PictureSources:
+    """The srcset of each format, and the JPEG a browser without srcset loads, for <picture>."""
+
+    avif: str
+    webp: str
+    jpeg: str
+    src: str
+    width: int
+    height: int
+
+
+class RenditionManager(models.Manager):
+    def picture_sources(self):
+        """The picture's sources from the renditions already fetched, or None if there are none."""
+        # all() on an image's related manager reads the prefetched rows: no query per picture.
+        by_format = {}
+        for rendition in self.all():
+            if rendition.kind == Rendition.Kind.WIDTH:
+                by_format.setdefault(rendition.format, []).append(rendition)
+        if not all(by_format.get(format) for format in Rendition.Format.values):
+            return None
+        for renditions in by_format.values():
+            renditions.sort(key=lambda rendition: rendition.width)
+        jpegs = by_format[Rendition.Format.JPEG]
+        # The mid-sized JPEG: sharp enough for a phone, not the weight of the widest.
+        fallback = next((r for r in reversed(jpegs) if r.width <= 960), jpegs[0])
+        return PictureSources(
+            avif=srcset(by_format[Rendition.Format.AVIF]),
+            webp=srcset(by_format[Rendition.Format.WEBP]),
+            jpeg=srcset(jpegs),
+            src=fallback.file.url,
+            width=fallback.width,
+            height=fallback.height,
+        )
+
+    def share_card(self):
+        """The Open Graph card among the renditions already fetched, or None."""
+        return next((r for r in self.all() if r.kind == Rendition.Kind.SHARE), None)
+
+
+def srcset(renditions):
+    return ", ".join(f"{rendition.file.url} {rendition.width}w" for rendition in renditions)
+
+
+class Rendition(models.Model):
+    """One resized, re-encoded copy of a picture, made when it is saved, never for a page."""
+
+    class Kind(models.TextChoices):
+        WIDTH = "width", "for a width on the page"
+        SHARE = "share", "share card (Open Graph)"
+
+    class Format(models.TextChoices):
+        AVIF = "avif", "AVIF"
+        WEBP = "webp", "WebP"
+        JPEG = "jpeg", "JPEG"
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    file = models.FileField(upload_to="renditions/%Y/%m/", max_length=200)
+    # What the rendition was made from (file, crop, focal point, licence terms, recipe):
+    # when the picture's own fingerprint differs, the rendition is stale and made again.
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RenditionManager()
+
+    class Meta:
+        ordering = ["kind", "format", "width"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "kind", "format", "width"], name="one_rendition_per_size"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.image_id}: {self.get_kind_display()}, {self.format}, {self.width} px"
+
+    @property
+    def content_type(self):
+        return f"image/{self.format}"
