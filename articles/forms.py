@@ -9,7 +9,9 @@ from taggit.forms import TagField
 from taggit.models import Tag
 
 from . import workflow
-from .models import Article
+from .credits import FIELD_NAMES, fill_blank_fields, parse_credit_line
+from .images import CleanPicture, PictureField
+from .models import Article, Image, ImageCredit
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -140,3 +142,99 @@ class DecisionForm(forms.Form):
             workflow.UNPUBLISH.name: workflow.unpublish,
         }
         return decisions[action](article, by=by, message=message)
+
+
+class ImageAdminForm(forms.ModelForm):
+    """The editors' picture form: an upload is checked and re-encoded as a contributor's is."""
+
+    file = PictureField(
+        label="Picture",
+        help_text="JPEG, PNG, WebP, AVIF or GIF, at most 20 MB and 40 megapixels. It is stored "
+        "without its camera data, location included.",
+    )
+
+    class Meta:
+        model = Image
+        fields = [
+            "file", "alt_text", "decorative", "caption", "crop_left", "crop_top", "crop_right",
+            "crop_bottom", "focal_x", "focal_y",
+        ]  # fmt: skip
+
+    def clean_file(self):
+        value = self.cleaned_data.get("file")
+        return value.content if isinstance(value, CleanPicture) else value
+
+
+def read_pasted_credit(data, key, field_key):
+    """Fill the blank credit fields of form data from a pasted line in data[key].
+
+    Returns the names filled and what could not be read; `field_key` maps a credit field's
+    name to its key in this form's data. What someone typed is never overwritten.
+    """
+    pasted = str(data.get(key) or "").strip()
+    if not pasted:
+        return [], []
+    parsed = parse_credit_line(pasted)
+    fields = {name: data.get(field_key(name), "") for name in FIELD_NAMES}
+    filled = fill_blank_fields(fields, parsed, defaults={"changes": "unmodified"})
+    for name in filled:
+        data[field_key(name)] = fields[name]
+    return filled, parsed.problems
+
+
+def pasted_credit_report(filled, problems):
+    """One plain sentence on what a pasted credit line gave, and what it did not."""
+    said = []
+    if filled:
+        names = [ImageCredit._meta.get_field(name).verbose_name for name in filled]
+        said.append(f"Filled from the pasted credit: {', '.join(names)}.")
+    return " ".join([*said, *problems])
+
+
+class ImageCreditForm(forms.ModelForm):
+    """A picture's credit, which a pasted credit line can fill in."""
+
+    paste = forms.CharField(
+        label="Paste a credit line",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: paste a credit such as “Title” by Creator is licensed under "
+        "CC BY 4.0, or its licence link, and the empty fields below are filled from it.",
+    )
+    # A link typed without a scheme is taken as https, as Django 6 will do.
+    creator_url = forms.URLField(
+        label="Creator's page", required=False, max_length=500, assume_scheme="https"
+    )
+    source_url = forms.URLField(
+        label="Source",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=ImageCredit._meta.get_field("source_url").help_text,
+    )
+
+    class Meta:
+        model = ImageCredit
+        fields = [
+            "paste", "title", "creator", "creator_url", "source_url", "license",
+            "permission_from", "changes",
+        ]  # fmt: skip
+
+    def __init__(self, data=None, *args, **kwargs):
+        self.paste_filled, self.paste_problems = [], []
+        if data is not None:
+            data = data.copy()
+            prefix = kwargs.get("prefix")
+            self.paste_filled, self.paste_problems = read_pasted_credit(
+                data,
+                f"{prefix}-paste" if prefix else "paste",
+                lambda name: f"{prefix}-{name}" if prefix else name,
+            )
+        super().__init__(data, *args, **kwargs)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Said where it helps: beside the paste, when what it gave is not enough to save.
+        if self.paste_problems and self.errors:
+            self.add_error("paste", pasted_credit_report(self.paste_filled, self.paste_problems))
+        return cleaned_data

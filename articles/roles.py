@@ -15,6 +15,7 @@ EDITOR_PERMISSIONS = [
     "articles.publish_article",
     "articles.view_statuschange",
     "articles.view_submission",
+    "articles.view_creditaudit",
     "articles.view_historicalarticle",
     "articles.change_historicalarticle",
     "taggit.add_tag",
@@ -38,14 +39,17 @@ GROUPS = {EDITORS: EDITOR_PERMISSIONS, CONTRIBUTORS: CONTRIBUTOR_PERMISSIONS}
 def sync_groups(group_model, permission_model):
     """Make both groups and give each the permissions listed here; run after every migrate.
 
-    Takes the models as arguments so the data migration can pass its historical ones.
+    Takes the models as arguments so the data migration can pass its historical ones; a
+    permission whose model a later migration adds is given when that migration has run.
     """
     for name, wanted in GROUPS.items():
         group, _ = group_model.objects.get_or_create(name=name)
         for dotted in wanted:
             app_label, codename = dotted.split(".")
             group.permissions.add(
-                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+                *permission_model.objects.filter(
+                    content_type__app_label=app_label, codename=codename
+                )
             )
 
 

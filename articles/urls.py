@@ -12,6 +12,7 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("contributors/", views.ContributorIndexView.as_view(), name="contributors"),
     path("contributors/<slug:slug>/", views.ContributorView.as_view(), name="contributor"),
+    path("credits/", views.CreditsView.as_view(), name="credits"),
     path("submit/", submit.dashboard, name="submit_dashboard"),
     path("submit/new/", submit.new_piece, name="submit_new"),
     path("submit/<int:pk>/", submit.edit_piece, name="submit_edit"),

@@ -1,13 +1,14 @@
 """Public pages. Every one starts from Article.objects.public()."""
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from django.views.static import serve
 from taggit.models import Tag
 
-from .models import Article, Contributor, Section
+from . import metadata
+from .models import Article, Contributor, Image, Section
 
 
 class PublicArticleList(ListView):
@@ -63,7 +64,10 @@ class ContributorView(PublicArticleList):
 
     def narrow(self, articles):
         self.contributor = get_object_or_404(
-            Contributor.objects.select_related("photo", "photo__credit"), slug=self.kwargs["slug"]
+            Contributor.objects.select_related("photo", "photo__credit").prefetch_related(
+                "photo__renditions"
+            ),
+            slug=self.kwargs["slug"],
         )
         return articles.filter(bylines__contributor=self.contributor)
 
@@ -85,6 +89,30 @@ class ContributorIndexView(ListView):
         )
 
 
+class CreditsView(ListView):
+    """Every picture in a published piece, with its credit and where it is used."""
+
+    template_name = "articles/credits.html"
+    context_object_name = "images"
+    paginate_by = 50
+
+    def get_queryset(self):
+        public = Article.objects.public()
+        return (
+            Image.objects.filter(pk__in=public.values("hero_image"))
+            .select_related("credit")
+            .prefetch_related(
+                "renditions",
+                Prefetch(
+                    "hero_of",
+                    queryset=public.only("headline", "slug", "published_at", "hero_image"),
+                    to_attr="public_pieces",
+                ),
+            )
+            .order_by("-uploaded_at", "-id")
+        )
+
+
 class ArticleView(DetailView):
     template_name = "articles/article.html"
     context_object_name = "article"
@@ -93,6 +121,10 @@ class ArticleView(DetailView):
         return Article.objects.public().for_listing()
 
     def get_context_data(self, **kwargs):
+        image = self.object.hero_image
+        if image is not None:
+            kwargs["share_image"] = metadata.share_image(image, self.request)
+            kwargs["image_json_ld"] = metadata.json_ld(metadata.image_object(image, self.request))
         return super().get_context_data(
             related=self.object.related(), current_section=self.object.section, **kwargs
         )

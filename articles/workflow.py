@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import emails
+from .credits import requirements_message
 from .models import Article, PreviewLink, StatusChange
 from .roles import is_editor
 
@@ -148,8 +149,8 @@ def _move(article, transition, by, message, **changes):
         article.status = current.status
         if not may(by, transition, article):
             raise TransitionNotAllowed(_refusal(by, transition, current))
-        if transition.target in Article.LIVE_STATUSES and not current.bylines.exists():
-            raise TransitionNotAllowed("A piece needs at least one name in its byline first.")
+        if transition.target in Article.LIVE_STATUSES:
+            _check_ready_for_readers(current)
         for field, value in changes.items():
             setattr(current, field, value)
         current.status = transition.target
@@ -174,6 +175,23 @@ def _move(article, transition, by, message, **changes):
     for field in ("status", "published_at", "submitted_at", "own_work_declared_at", "version"):
         setattr(article, field, getattr(current, field))
     return change
+
+
+def _check_ready_for_readers(article):
+    """Refuse to publish a piece with no byline, or whose picture's credit its licence faults."""
+    if not article.bylines.exists():
+        raise TransitionNotAllowed("A piece needs at least one name in its byline first.")
+    image = article.hero_image
+    if image is None:
+        return
+    credit = getattr(image, "credit", None)
+    if credit is None:
+        raise TransitionNotAllowed(
+            "The picture has no credit yet: say who made it and under what licence first."
+        )
+    missing = requirements_message(credit)
+    if missing:
+        raise TransitionNotAllowed(f"{missing} Complete the credit before publishing.")
 
 
 def _refusal(user, transition, article):

@@ -220,6 +220,9 @@ MAGAZINE_TAGLINE = os.environ.get(
 )
 # Pieces per page on the home page and on section, tag and contributor pages.
 MAGAZINE_PAGE_SIZE = int(os.environ.get("MAGAZINE_PAGE_SIZE", "12"))
+# A magazine that sells advertising or subscriptions is commercial: pictures under a
+# NonCommercial licence then get a warning on the pieces that use them.
+MAGAZINE_COMMERCIAL = env_flag("MAGAZINE_COMMERCIAL")
 # The site's public address, for links in mail (which is sent outside any request).
 MAGAZINE_SITE_URL = os.environ.get("MAGAZINE_SITE_URL", "http://127.0.0.1:8000")
 # How long an invitation to contributors and a shared preview link stay valid.

@@ -15,6 +15,28 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+# Test files that look at the renditions themselves, or at pages as a browser receives them.
+FULL_RENDITIONS = {"test_renditions.py", "test_browser.py", "test_html_validity.py"}
+
+
+@pytest.fixture(autouse=True)
+def quick_renditions(request, monkeypatch):
+    """Encoders at their fastest, and one width elsewhere: most tests never look at pictures."""
+    from articles import renditions
+
+    monkeypatch.setattr(
+        renditions,
+        "ENCODINGS",
+        {
+            "avif": {"format": "AVIF", "quality": 40, "speed": 10},
+            "webp": {"format": "WEBP", "quality": 60, "method": 0},
+            "jpeg": {"format": "JPEG", "quality": 70},
+        },
+    )
+    if request.path.name not in FULL_RENDITIONS:
+        monkeypatch.setattr(renditions, "WIDTHS", (480,))
+
+
 @pytest.fixture
 def demo_magazine(db):
     """The demo magazine of `manage.py seed_demo`: the reference piece among realistic others."""

@@ -1,3 +1,3 @@
-"""The editors' admin: content (pieces, images, people, sections), review, and accounts."""
+"""The editors' admin: content, review, the credit audit, and accounts."""
 
-from . import accounts, content, review  # noqa: F401  (each registers its models)
+from . import accounts, content, credits, review  # noqa: F401  (each registers its models)

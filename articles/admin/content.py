@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 
 from .. import roles
-from ..forms import ArticleAdminForm
+from ..forms import ArticleAdminForm, ImageAdminForm, ImageCreditForm, pasted_credit_report
 from ..models import Article, Byline, Comment, Contributor, Image, ImageCredit, Section
 from . import review
 from .revisions import revision_changes
@@ -190,30 +190,40 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
 class ImageCreditInline(RequiredInline, admin.StackedInline):
     model = ImageCredit
+    form = ImageCreditForm
     # An image without a credit cannot be saved: the inline is required, and stays.
     min_num = 1
     max_num = 1
     can_delete = False
     verbose_name_plural = "credit (title, author, source, licence)"
-    # A link typed without a scheme is taken as https, as Django 6 will do.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
     inlines = [ImageCreditInline]
     list_display = ["thumbnail", "alt_text", "credit_line", "dimensions", "uploaded_at"]
     list_select_related = ["credit"]
     search_fields = ["alt_text", "caption", "credit__title", "credit__creator"]
     readonly_fields = ["thumbnail", "dimensions", "uploaded_at", "uploaded_by"]
-    fields = [
-        "file",
-        "thumbnail",
-        "alt_text",
-        "caption",
-        "dimensions",
-        "uploaded_at",
-        "uploaded_by",
+    fieldsets = [
+        (
+            None,
+            {"fields": ["file", "thumbnail", "dimensions", "alt_text", "decorative", "caption"]},
+        ),
+        (
+            "Crop and share card",
+            {
+                "fields": [
+                    ("crop_left", "crop_top", "crop_right", "crop_bottom"),
+                    ("focal_x", "focal_y"),
+                ],
+                "description": "Optional. The crop is in pixels of the original, and its credit "
+                "will say “cropped”. A picture under a NoDerivatives licence can be resized only: "
+                "no crop, no focal point.",
+            },
+        ),
+        ("Record", {"fields": ["uploaded_at", "uploaded_by"]}),
     ]
 
     @admin.display(description="Picture")
@@ -239,6 +249,13 @@ class ImageAdmin(admin.ModelAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for credit_form in formset.forms:
+            report = pasted_credit_report(credit_form.paste_filled, credit_form.paste_problems)
+            if report:
+                messages.info(request, report)
 
 
 @admin.register(Contributor)

@@ -84,6 +84,7 @@ def decision_panel(request, article):
             and article.status not in workflow.REVOKES_PREVIEWS
         ),
         "may_revoke_preview": request.user.has_perm("articles.change_previewlink"),
+        "picture_warnings": article.picture_warnings(),
     }
 
 

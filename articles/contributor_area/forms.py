@@ -5,7 +5,11 @@ from django.core.exceptions import ValidationError
 from taggit.forms import TagField
 
 from .. import licenses
+from ..credits import FIELD_NAMES
+from ..forms import pasted_credit_report, read_pasted_credit
+from ..images import PictureField
 from ..models import Article, Image, ImageCredit
+from ..models.images import crop_refusal
 
 # Fields a contributor never sets, whatever a hand-made POST says: the editors decide them.
 PROTECTED_FIELDS = (
@@ -29,6 +33,16 @@ def url_field(label, help_text):
     )
 
 
+def crop_field(label):
+    return forms.IntegerField(
+        label=label, required=False, min_value=0, help_text="In pixels of the picture."
+    )
+
+
+# The credit's fields as this form names them.
+CREDIT_KEYS = {name: f"credit_{name}" for name in FIELD_NAMES}
+
+
 class PieceForm(forms.ModelForm):
     """A contributor's draft; the picture and its credit ride along as plain fields."""
 
@@ -38,10 +52,10 @@ class PieceForm(forms.ModelForm):
     )
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    picture = forms.ImageField(
+    picture = PictureField(
         required=False,
-        help_text="A JPEG, PNG, WebP or GIF. Only a picture you may use: your own, or one "
-        "whose licence allows it.",
+        help_text="A JPEG, PNG, WebP, AVIF or GIF of up to 20 MB. Only a picture you may "
+        "use: your own, or one whose licence allows it.",
     )
     alt_text = forms.CharField(
         label="Alt text",
@@ -49,7 +63,20 @@ class PieceForm(forms.ModelForm):
         required=False,
         help_text="What the picture shows, for readers who cannot see it.",
     )
+    decorative = forms.BooleanField(
+        label="The picture is decorative",
+        required=False,
+        help_text="Tick only if it adds nothing a reader would miss; it then needs no alt text.",
+    )
     caption = forms.CharField(max_length=300, required=False, help_text="Shown under the picture.")
+    credit_paste = forms.CharField(
+        label="Paste a credit line",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: paste the credit from where you found the picture, such as "
+        "“Title” by Creator is licensed under CC BY 4.0, and the empty fields below are "
+        "filled from it.",
+    )
     credit_title = forms.CharField(
         label="Title of the work",
         max_length=300,
@@ -72,13 +99,24 @@ class PieceForm(forms.ModelForm):
         help_text="As the source page states it. For your own photograph, choose "
         "“Used with permission” or a Creative Commons licence you grant.",
     )
+    credit_permission_from = forms.CharField(
+        label="Permission given by",
+        max_length=200,
+        required=False,
+        help_text="For a picture used with permission: who gave it.",
+    )
     credit_changes = forms.CharField(
         label="Changes made",
         max_length=200,
         required=False,
         initial="unmodified",
-        help_text="“unmodified”, or what you changed (cropped, brightened).",
+        help_text="“unmodified”, or what you changed (brightened, for instance). A crop "
+        "asked for below is added by itself.",
     )
+    crop_left = crop_field("Crop: left edge")
+    crop_top = crop_field("Crop: top edge")
+    crop_right = crop_field("Crop: right edge")
+    crop_bottom = crop_field("Crop: bottom edge")
 
     class Meta:
         model = Article
@@ -97,9 +135,15 @@ class PieceForm(forms.ModelForm):
             "Readers never see this.",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, data=None, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
+        self.paste_filled, self.paste_problems = [], []
+        if data is not None:
+            data = data.copy()
+            self.paste_filled, self.paste_problems = read_pasted_credit(
+                data, "credit_paste", CREDIT_KEYS.get
+            )
+        super().__init__(data, *args, **kwargs)
         self.fields["section"].empty_label = "Choose a section…"
         article = self.instance
         if article.pk:
@@ -112,13 +156,12 @@ class PieceForm(forms.ModelForm):
             ].help_text = (
                 "Leave empty to keep the current picture, or choose a new one to replace it."
             )
-            self.initial.setdefault("alt_text", image.alt_text)
-            self.initial.setdefault("caption", image.caption)
+            for field in ("alt_text", "decorative", "caption", *Image.CROP_FIELDS):
+                self.initial.setdefault(field, getattr(image, field))
             credit = getattr(image, "credit", None)
             if credit:
-                for field in ("title", "creator", "creator_url", "source_url", "changes"):
-                    self.initial.setdefault(f"credit_{field}", getattr(credit, field))
-                self.initial.setdefault("credit_license", credit.license)
+                for field in FIELD_NAMES:
+                    self.initial.setdefault(CREDIT_KEYS[field], getattr(credit, field))
 
     def has_picture(self):
         return bool(
@@ -129,16 +172,39 @@ class PieceForm(forms.ModelForm):
         cleaned_data = super().clean()
         if self.has_picture():
             required = {
-                "alt_text": "Describe the picture for readers who cannot see it.",
                 "credit_creator": "Name who made the picture, so it can be credited.",
                 "credit_license": "Choose the licence the picture is under.",
             }
+            if not cleaned_data.get("decorative"):
+                required["alt_text"] = "Describe the picture for readers who cannot see it."
             for field, message in required.items():
                 if not cleaned_data.get(field):
                     self.add_error(field, message)
+            self.check_crop(cleaned_data)
         elif any(cleaned_data.get(f) for f in ("credit_creator", "credit_title", "alt_text")):
             self.add_error("picture", "Choose the picture this credit belongs to.")
+        if self.paste_problems and self.errors:
+            self.add_error(
+                "credit_paste", pasted_credit_report(self.paste_filled, self.paste_problems)
+            )
         return cleaned_data
+
+    def check_crop(self, cleaned_data):
+        """A crop is checked against the picture and refused outright under NoDerivatives."""
+        picture = cleaned_data.get("picture")
+        image = Image(
+            width=picture.width if picture else self.instance.hero_image.width,
+            height=picture.height if picture else self.instance.hero_image.height,
+            **{field: cleaned_data.get(field) for field in Image.CROP_FIELDS},
+        )
+        refusal = crop_refusal(cleaned_data.get("credit_license"), image)
+        if refusal:
+            self.add_error("crop_left", refusal)
+            return
+        try:
+            image.clean_crop()
+        except ValidationError as error:
+            self.add_error("crop_left", error)
 
     def save_tags(self):
         self.instance.tags.set(self.cleaned_data["tags"])
@@ -150,19 +216,18 @@ class PieceForm(forms.ModelForm):
         upload = data.get("picture")
         image = article.hero_image
         if upload:
-            image = Image(file=upload, uploaded_by=user)
+            image = Image(file=upload.content, uploaded_by=user)
         elif image is None:
             return
-        image.alt_text = data["alt_text"]
-        image.caption = data["caption"]
+        for field in ("alt_text", "decorative", "caption", *Image.CROP_FIELDS):
+            setattr(image, field, data[field])
+        if image.decorative:
+            image.alt_text = ""
         image.save()
         credit = getattr(image, "credit", None) or ImageCredit(image=image)
-        credit.title = data["credit_title"]
-        credit.creator = data["credit_creator"]
-        credit.creator_url = data["credit_creator_url"]
-        credit.source_url = data["credit_source_url"]
-        credit.license = data["credit_license"]
-        credit.changes = data["credit_changes"] or "unmodified"
+        for field in FIELD_NAMES:
+            setattr(credit, field, data[CREDIT_KEYS[field]])
+        credit.changes = credit.changes or "unmodified"
         credit.full_clean()
         credit.save()
         article.hero_image = image

@@ -2,7 +2,8 @@
 
 from .content import Article, ArticleQuerySet, Byline, Contributor, EditConflict, Section
 from .editorial import Comment, Invitation, PreviewLink, StatusChange, Submission
-from .images import Image, ImageCredit, image_upload_to
+from .images import CreditAudit, Image, ImageCredit, image_upload_to
+from .renditions import Rendition
 
 __all__ = [
     "Article",
@@ -10,11 +11,13 @@ __all__ = [
     "Byline",
     "Comment",
     "Contributor",
+    "CreditAudit",
     "EditConflict",
     "Image",
     "ImageCredit",
     "Invitation",
     "PreviewLink",
+    "Rendition",
     "Section",
     "StatusChange",
     "Submission",

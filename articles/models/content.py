@@ -81,6 +81,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section", "hero_image", "hero_image__credit").prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("contributor")),
             "tags",
+            # The hero's sized copies, for its <picture>: one query for the whole page.
+            "hero_image__renditions",
         )
 
     def written_by(self, user):
@@ -222,6 +224,28 @@ class Article(models.Model):
             default_user=by,
             default_change_reason="Not applied: saved over a newer version",
         )
+
+    def picture_warnings(self):
+        """What editors and contributors should hear about the picture's licence and credit."""
+        from ..credits import requirements_message
+
+        image = self.hero_image
+        if image is None:
+            return []
+        credit = getattr(image, "credit", None)
+        if credit is None:
+            return ["The picture has no credit: say who made it and under what licence."]
+        warnings = []
+        missing = requirements_message(credit)
+        if missing:
+            warnings.append(missing)
+        terms = credit.license_terms
+        if settings.MAGAZINE_COMMERCIAL and not terms.commercial:
+            warnings.append(
+                f"The picture is under {terms.short_name}, which allows no commercial use, and "
+                "this magazine is commercial. Use another picture or ask the creator's permission."
+            )
+        return warnings
 
     @property
     def reading_time(self):

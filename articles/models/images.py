@@ -80,6 +80,10 @@ class Image(models.Model):
             )  # fmt: skip
         if self.decorative:
             self.alt_text = ""
+        self.clean_crop()
+
+    def clean_crop(self):
+        """Refuse a crop that is half given, inside out, or larger than the picture."""
         given = [getattr(self, name) is not None for name in self.CROP_FIELDS]
         if any(given) and not all(given):
             raise ValidationError("Give all four sides of the crop, or none of them.")
@@ -105,6 +109,19 @@ class Image(models.Model):
     def alt(self):
         """The alt attribute: empty for a decorative picture, so screen readers pass it by."""
         return "" if self.decorative else self.alt_text
+
+
+def crop_refusal(license_key, image):
+    """Why the picture may not be cropped under this licence, or "" when it may be."""
+    terms = licenses.LICENSES.get(license_key)
+    if terms is None or terms.derivatives:
+        return ""
+    if not (image.crop_box or image.has_focal_point):
+        return ""
+    return (
+        f"{terms.short_name} allows no derivatives: the picture may be resized but not "
+        "cropped, and its share card shows it whole. Clear the crop and the focal point."
+    )
 
 
 class ImageCredit(models.Model):
@@ -141,6 +158,13 @@ class ImageCredit(models.Model):
     @property
     def license_terms(self):
         return licenses.get(self.license)
+
+    def clean(self):
+        # In the admin the picture may not be saved yet; its form has set the crop already.
+        image = self.image if self.image_id or "image" in self._state.fields_cache else None
+        refusal = crop_refusal(self.license, image) if image else ""
+        if refusal:
+            raise ValidationError(refusal)
 
     @property
     def stated_changes(self):
@@ -179,3 +203,12 @@ class ImageCredit(models.Model):
         ]
         # Every piece was escaped above, so the joined line is safe as it stands.
         return mark_safe("".join(pieces))
+
+
+class CreditAudit(Image):
+    """Pictures in published pieces, as the editors' audit of their credits sees them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "credit to complete"
+        verbose_name_plural = "credit audit"
