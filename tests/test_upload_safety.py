@@ -536,17 +536,28 @@ def stored_files():
     return [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
 
 
-def test_a_photo_posted_in_the_contributor_area_is_stored_clean_under_a_generated_name(ada):
+def test_a_photo_posted_in_the_contributor_area_is_stored_clean_under_a_generated_name(
+    ada, django_capture_on_commit_callbacks
+):
     upload = SimpleUploadedFile("IMG_2041.jpg", photo_with_gps_and_orientation(), "image/jpeg")
-    response = ada.post("/submit/new/", piece_with_picture(upload))
+    # Replaced renditions are deleted once the change commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ada.post("/submit/new/", piece_with_picture(upload))
     assert response.status_code == 302
     image = Article.objects.get().hero_image
     assert (image.width, image.height) == (40, 60)
     assert re.fullmatch(r"images/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", image.file.name)
     assert_clean_and_upright(Path(image.file.path).read_bytes())
     # Whatever else is made from it (resized copies) comes from the clean original.
-    for path in stored_files():
+    files = stored_files()
+    assert {path.suffix for path in files} == {".jpg", ".webp", ".avif"}
+    assert len(files) == 1 + image.renditions.count()
+    for path in files:
         assert b"Canon" not in path.read_bytes() and b"Exif" not in path.read_bytes()
+        with PILImage.open(path) as stored:
+            exif = stored.getexif()
+            assert 0x8825 not in exif and not exif.get_ifd(0x8825), path.name
+            assert "exif" not in stored.info and "xmp" not in stored.info, path.name
 
 
 def multipart(fields, filename, content, boundary="upload-safety-boundary"):
