@@ -6,10 +6,11 @@ from django.utils.html import format_html, format_html_join
 
 from ..credits import missing_for_license
 from ..models import Article, CreditAudit
+from .review import ListOnlyAdmin
 
 
 @admin.register(CreditAudit)
-class CreditAuditAdmin(admin.ModelAdmin):
+class CreditAuditAdmin(ListOnlyAdmin):
     list_display = ["picture", "credit_line", "missing", "used_in"]
     list_display_links = None
 
@@ -34,15 +35,6 @@ class CreditAuditAdmin(admin.ModelAdmin):
             .select_related("credit")
             .prefetch_related("hero_of")
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Picture")
     def picture(self, image):

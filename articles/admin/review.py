@@ -24,17 +24,8 @@ def byline(article):
     )
 
 
-@admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ["piece", byline, "section", "waiting_since", "word_count"]
-    # Each row links to the piece's own page, where the decision panel is.
-    list_display_links = None
-    list_filter = ["section"]
-    search_fields = ["headline", "standfirst", "bylines__contributor__name"]
-    ordering = ["submitted_at", "id"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(status=S.SUBMITTED).for_listing()
+class ListOnlyAdmin(admin.ModelAdmin):
+    """A list to read and follow links from; the rows are changed on their own pages."""
 
     def has_add_permission(self, request):
         return False
@@ -44,6 +35,19 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ListOnlyAdmin):
+    list_display = ["piece", byline, "section", "waiting_since", "word_count"]
+    # Each row links to the piece's own page, where the decision panel is.
+    list_display_links = None
+    list_filter = ["section"]
+    search_fields = ["headline", "standfirst", "bylines__contributor__name"]
+    ordering = ["submitted_at", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=S.SUBMITTED).for_listing()
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {"title": "Submissions waiting for a decision, oldest first"}
