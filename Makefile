@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 NODE_TOOLS := $(VENV)/node/node_modules
 DEMO_ENV := MAGAZINE_DEMO=1
 
-.PHONY: demo test lint check pytest serve clean bench-images
+.PHONY: demo test lint check pytest serve clean bench-images bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ test: lint check pytest
 # Sizes and timings of a 12-megapixel photograph's renditions; a measurement, not a test.
 bench-images: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python bench/images.py
+
+# Search latency over 10,000 pieces on a throwaway SQLite database, and on a throwaway
+# PostgreSQL database when one answers at BENCH_POSTGRES_URL; a measurement, not a test.
+bench-search: $(VENV)/.installed
+	DEBUG=1 $(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
