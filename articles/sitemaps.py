@@ -1,0 +1,86 @@
+"""The sitemap: every public piece with its picture, and the pages that list them.
+
+Pieces, tags and contributors start from Article.objects.public(), so that neither a draft
+nor the name of a tag or a person known only from drafts reaches a search engine.
+"""
+
+from urllib.parse import urljoin
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+from taggit.models import Tag
+
+from .feeds import feed_picture
+from .models import Article, Contributor, Section
+
+
+class ArticleSitemap(Sitemap):
+    """Each public piece, when it last changed, and its picture (Google's image extension)."""
+
+    def items(self):
+        # The text is not needed to list a piece, and a sitemap lists every one of them.
+        return (
+            Article.objects.public()
+            .defer("body", "body_html")
+            .select_related("hero_image")
+            .prefetch_related("hero_image__renditions")
+        )
+
+    def lastmod(self, article):
+        return article.updated_at
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        root = f"{self.get_protocol(protocol)}://{self.get_domain(site)}/"
+        for url in urls:
+            image = url["item"].hero_image
+            # urljoin keeps a picture stored elsewhere at its own absolute address.
+            url["images"] = [urljoin(root, feed_picture(image).file.url)] if image else []
+        return urls
+
+
+class SectionSitemap(Sitemap):
+    """Every section's page: each is in the navigation, empty or not."""
+
+    def items(self):
+        return Section.objects.all()
+
+
+class TagSitemap(Sitemap):
+    """The page of each tag that a public piece carries."""
+
+    def items(self):
+        return Tag.objects.filter(pk__in=Article.objects.public().values("tags")).order_by(
+            "name", "pk"
+        )
+
+    def location(self, tag):
+        return reverse("articles:tag", kwargs={"slug": tag.slug})
+
+
+class ContributorSitemap(Sitemap):
+    """The page of each contributor named in the byline of a public piece."""
+
+    def items(self):
+        return Contributor.objects.filter(
+            pk__in=Article.objects.public().values("bylines__contributor")
+        ).order_by("name", "pk")
+
+
+class PageSitemap(Sitemap):
+    """The pages that are neither a piece nor a listing of one thing."""
+
+    def items(self):
+        return ["articles:home", "articles:contributors", "articles:credits"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "tags": TagSitemap,
+    "contributors": ContributorSitemap,
+}
