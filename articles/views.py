@@ -2,12 +2,14 @@
 
 from django.conf import settings
 from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from django.views.static import serve
 from taggit.models import Tag
 
-from . import metadata
+from . import metadata, search
 from .models import Article, Contributor, Image, Section
 
 
@@ -26,6 +28,18 @@ class PublicArticleList(ListView):
     def narrow(self, articles):
         return articles
 
+    def describe(self):
+        """The page's title and description, for search engines and shared links."""
+        return settings.MAGAZINE_NAME, settings.MAGAZINE_TAGLINE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        title, description = self.describe()
+        context["page_meta"] = metadata.listing_page(
+            self.request, context["page_obj"], title=title, description=description
+        )
+        return context
+
 
 class HomeView(PublicArticleList):
     template_name = "articles/home.html"
@@ -35,6 +49,10 @@ class SectionView(PublicArticleList):
     def narrow(self, articles):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
         return articles.filter(section=self.section)
+
+    def describe(self):
+        name = self.section.name
+        return name, self.section.description or metadata.pieces(f"filed under {name}")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -52,6 +70,9 @@ class TagView(PublicArticleList):
     def narrow(self, articles):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return articles.filter(tags=self.tag)
+
+    def describe(self):
+        return self.tag.name, metadata.pieces(f"tagged {self.tag.name}")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=self.tag.name, kicker="Tag", **kwargs)
@@ -71,6 +92,10 @@ class ContributorView(PublicArticleList):
         )
         return articles.filter(bylines__contributor=self.contributor)
 
+    def describe(self):
+        name = self.contributor.name
+        return name, self.contributor.bio or metadata.pieces(f"by {name}")
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(contributor=self.contributor, **kwargs)
 
@@ -87,6 +112,16 @@ class ContributorIndexView(ListView):
             .annotate(piece_count=Count("bylines", distinct=True))
             .order_by("name")
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_meta"] = metadata.listing_page(
+            self.request,
+            context["page_obj"],
+            title="Contributors",
+            description=f"Everyone whose work {settings.MAGAZINE_NAME} has published.",
+        )
+        return context
 
 
 class CreditsView(ListView):
@@ -112,6 +147,34 @@ class CreditsView(ListView):
             .order_by("-uploaded_at", "-id")
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_meta"] = metadata.listing_page(
+            self.request,
+            context["page_obj"],
+            title="Image credits",
+            description=f"Who made each picture {settings.MAGAZINE_NAME} has published, where "
+            "it came from, and the licence it is used under.",
+        )
+        return context
+
+
+class SearchView(ListView):
+    """The public pieces matching the reader's words, best first."""
+
+    template_name = "articles/search.html"
+    context_object_name = "hits"
+
+    def get_paginate_by(self, queryset):
+        return settings.MAGAZINE_PAGE_SIZE
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()
+        return search.search(self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(search_query=self.query, **kwargs)
+
 
 class ArticleView(DetailView):
     template_name = "articles/article.html"
@@ -120,16 +183,42 @@ class ArticleView(DetailView):
     def get_queryset(self):
         return Article.objects.public().for_listing()
 
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            return self.moved_permanently()
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def moved_permanently(self):
+        """Send an address the piece had before to the one it has now, or answer 404."""
+        # Asked only once the address matches no public piece: a public piece that took the
+        # old address over wins, and the normal path costs no query more.
+        article = get_object_or_404(Article.objects.public(), old_slugs__slug=self.kwargs["slug"])
+        return redirect(article, permanent=True)
+
     def get_context_data(self, **kwargs):
-        image = self.object.hero_image
-        if image is not None:
-            kwargs["share_image"] = metadata.share_image(image, self.request)
-            kwargs["image_json_ld"] = metadata.json_ld(metadata.image_object(image, self.request))
+        article = self.object
         return super().get_context_data(
-            related=self.object.related(), current_section=self.object.section, **kwargs
+            page_meta=metadata.article_page(article, self.request),
+            json_ld=metadata.json_ld(metadata.news_article(article, self.request)),
+            related=article.related(),
+            current_section=article.section,
+            **kwargs,
         )
 
 
 def serve_media(request, path):
     """An uploaded file, from wherever MEDIA_ROOT points when the request arrives."""
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+# Pages only signed-in people or holders of a private link should ever reach.
+ROBOTS_DISALLOWED = ("/admin/", "/submit/", "/accounts/", "/preview/")
+
+
+def robots_txt(request):
+    """The rules for crawlers, with the sitemap's absolute address."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED)]
+    lines += ["", f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

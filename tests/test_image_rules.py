@@ -311,7 +311,9 @@ def structured_data(html):
 
 def test_the_article_page_carries_the_credit_in_its_json_ld_image_object(client):
     article = make_article(hero_image=make_reference_image())
-    [image] = structured_data(client.get(article.get_absolute_url()).content.decode())
+    # One JSON-LD block for the piece, with its picture nested under "image".
+    [data] = structured_data(client.get(article.get_absolute_url()).content.decode())
+    image = data["image"]
     assert image["@type"] == "ImageObject"
     assert image["creditText"] == REFERENCE_CREDIT
     assert image["creator"] == {
@@ -327,7 +329,7 @@ def test_the_json_ld_cannot_be_closed_by_a_credit_with_markup(client):
     html = client.get(make_article(hero_image=image).get_absolute_url()).content.decode()
     assert "</script><script>alert(1)" not in html
     [data] = structured_data(html)
-    assert data["name"] == "</script><script>alert(1)</script>"
+    assert data["image"]["name"] == "</script><script>alert(1)</script>"
 
 
 def test_the_open_graph_image_is_the_share_card(client):

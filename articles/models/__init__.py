@@ -1,6 +1,14 @@
 """The magazine's models: its content, and the editorial record kept about it."""
 
-from .content import Article, ArticleQuerySet, Byline, Contributor, EditConflict, Section
+from .content import (
+    Article,
+    ArticleQuerySet,
+    Byline,
+    Contributor,
+    EditConflict,
+    Section,
+    SlugHistory,
+)
 from .editorial import Comment, Invitation, PreviewLink, StatusChange, Submission
 from .images import CreditAudit, Image, ImageCredit, image_upload_to
 from .renditions import Rendition
@@ -19,6 +27,7 @@ __all__ = [
     "PreviewLink",
     "Rendition",
     "Section",
+    "SlugHistory",
     "StatusChange",
     "Submission",
     "image_upload_to",

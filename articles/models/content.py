@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
@@ -7,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from ..rendering import count_words, reading_minutes, render_markdown
+from ..search import update_search_index
 from .images import Image
 
 
@@ -78,11 +80,16 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a listing shows of each piece, fetched in a fixed number of queries."""
-        return self.select_related("section", "hero_image", "hero_image__credit").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("contributor")),
-            "tags",
-            # The hero's sized copies, for its <picture>: one query for the whole page.
-            "hero_image__renditions",
+        # The search vector is the index's business, not a listing's.
+        return (
+            self.defer("search_vector")
+            .select_related("section", "hero_image", "hero_image__credit")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("contributor")),
+                "tags",
+                # The hero's sized copies, for its <picture>: one query for the whole page.
+                "hero_image__renditions",
+            )
         )
 
     def written_by(self, user):
@@ -164,10 +171,13 @@ class Article(models.Model):
     )
     # Counts saves; an edit form carries the number it was opened on (optimistic locking).
     version = models.PositiveIntegerField(default=0, editable=False)
+    # Filled by articles.search on PostgreSQL (SQLite keeps its index in an FTS5 table instead).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
-    # Every save keeps a revision; the rendered HTML is derived, so it is not kept twice.
-    history = HistoricalRecords(excluded_fields=["body_html"])
+    # Every save keeps a revision; the rendered HTML and the search index are derived, so they
+    # are not kept twice.
+    history = HistoricalRecords(excluded_fields=["body_html", "search_vector"])
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -183,11 +193,19 @@ class Article(models.Model):
         if self.status in self.LIVE_STATUSES and self.published_at is None:
             self.published_at = timezone.now()
         # Counted from the stored row, so a restored old revision still moves the number on.
+        # The same read gives the stored address, to keep it if this save moves the piece.
         stored = None
         if self.pk:
-            stored = Article.objects.filter(pk=self.pk).values_list("version", flat=True).first()
-        self.version = (stored or 0) + 1
+            stored = (
+                Article.objects.filter(pk=self.pk).values("version", "slug", "published_at").first()
+            )
+        self.version = (stored["version"] if stored else 0) + 1
         super().save(*args, **kwargs)
+        update_search_index(self)
+        # A publish date is set only by publishing or scheduling, and kept when a piece is
+        # unpublished: with one, the old address may be in readers' links and must still work.
+        if stored and stored["slug"] != self.slug and stored["published_at"] is not None:
+            SlugHistory.remember(stored["slug"], self)
 
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"slug": self.slug})
@@ -271,6 +289,30 @@ class Article(models.Model):
             .annotate(shared_tags=Count("pk"))
             .order_by("-shared_tags", "-published_at", "-id")
             .select_related("section", "hero_image", "hero_image__credit")[:limit]
+        )
+
+
+class SlugHistory(models.Model):
+    """An address a piece had once it was published, so that links to it still arrive."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    slug = models.SlugField(max_length=200, unique=True)
+    created_at = models.DateTimeField(
+        auto_now_add=True, help_text="When the piece left this address."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "slug history"
+
+    def __str__(self):
+        return f"{self.slug} → {self.article.slug}"
+
+    @classmethod
+    def remember(cls, slug, article):
+        """Send `slug` to `article` from now on: the piece that left an address last has it."""
+        cls.objects.update_or_create(
+            slug=slug, defaults={"article": article, "created_at": timezone.now()}
         )
 
 
