@@ -49,6 +49,10 @@ def public_pages(client, settings):
         "tag": f"/tags/{tag.slug}/",
         "contributor": contributor.get_absolute_url(),
         "contributors": "/contributors/",
+        "credits": "/credits/",
+        "search-results": "/search/?q=Mali+coup",
+        "search-nothing-found": "/search/?q=zeppelinquux",
+        "search-empty": "/search/",
     }
     pages = {}
     for name, url in urls.items():
