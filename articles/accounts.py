@@ -11,12 +11,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
-from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from . import roles
 from .models import Contributor, Invitation
+from .models.content import unique_slug
 
 
 def client_ip(request):
@@ -47,16 +47,6 @@ def account_exists(email):
     )
 
 
-def unique_contributor_slug(name):
-    """A slug for a new contributor's page, numbered if someone already has that name's slug."""
-    # Room is left for the number; a name with no Latin letters still needs a usable address.
-    base = slugify(name)[:100].strip("-") or "contributor"
-    slug, number = base, 2
-    while Contributor.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
 def accept_invitation(invitation, *, name, password):
     """Make the invited person's account and byline and mark the invitation used, all or nothing."""
     with transaction.atomic():
@@ -73,7 +63,11 @@ def accept_invitation(invitation, *, name, password):
             first_name=name,
         )
         user.groups.add(Group.objects.get(name=roles.CONTRIBUTORS))
-        Contributor.objects.create(name=name, slug=unique_contributor_slug(name), user=user)
+        Contributor.objects.create(
+            name=name,
+            slug=unique_slug(Contributor.objects, name, fallback="contributor", limit=100),
+            user=user,
+        )
         invitation.accepted_at = timezone.now()
         invitation.user = user
         invitation.save(update_fields=["accepted_at", "user"])

@@ -14,12 +14,12 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .. import workflow
 from ..models import Article, Byline, EditConflict, PreviewLink, StatusChange
+from ..models.content import unique_slug
 from ..roles import contributor_profile, is_editor, may_use_contributor_area
 from .forms import PieceForm, SubmitForm, refuse_if_protected
 
@@ -97,7 +97,9 @@ def new_piece(request):
             article = form.instance
             article.created_by = request.user
             with transaction.atomic():
-                article.slug = unique_slug(article.headline)
+                article.slug = unique_slug(
+                    Article.objects, article.headline, fallback="piece", limit=180
+                )
                 form.save_picture(request.user)
                 article.save()
                 Byline.objects.create(article=article, contributor=request.user.contributor)
@@ -149,7 +151,12 @@ def save_changes(request, form):
     def save():
         if article.status == Article.Status.DRAFT and not article.published_at:
             # Until it has been public the address follows the headline.
-            article.slug = unique_slug(article.headline, exclude=article.pk)
+            article.slug = unique_slug(
+                Article.objects.exclude(pk=article.pk),
+                article.headline,
+                fallback="piece",
+                limit=180,
+            )
         form.save_picture(request.user)
         article.save()
         form.save_tags()
@@ -191,18 +198,6 @@ def move_piece(request, pk, action):
         return refused(request, f"{refusal} Nothing was changed.", status=409)
     messages.success(request, f"Done: the piece is now {article.get_status_display().lower()}.")
     return redirect("articles:submit_edit", article.pk)
-
-
-def unique_slug(headline, exclude=None):
-    base = slugify(headline)[:180].strip("-") or "piece"
-    taken = Article.objects.filter(slug__startswith=base)
-    if exclude:
-        taken = taken.exclude(pk=exclude)
-    taken = set(taken.values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 @login_required

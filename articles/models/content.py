@@ -4,12 +4,25 @@ from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from ..credits import requirements_message
 from ..rendering import count_words, reading_minutes, render_markdown
 from ..search import update_search_index
 from .images import Image
+
+
+def unique_slug(queryset, text, *, fallback, limit):
+    """A slug made from `text` that no row of `queryset` has, numbered -2, -3… if it must be."""
+    # Room is left for the number; a text with no Latin letters still needs a usable address.
+    base = slugify(text)[:limit].strip("-") or fallback
+    taken = set(queryset.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
 
 
 class Section(models.Model):
@@ -245,8 +258,6 @@ class Article(models.Model):
 
     def picture_warnings(self):
         """What editors and contributors should hear about the picture's licence and credit."""
-        from ..credits import requirements_message
-
         image = self.hero_image
         if image is None:
             return []
