@@ -47,11 +47,11 @@ class FeedPicture:
 
 
 def feed_picture(image):
-    """The prefetched JPEG rendition nearest FEED_PICTURE_WIDTH, else the original."""
+    """The JPEG rendition nearest FEED_PICTURE_WIDTH, else the original."""
     jpegs = sorted(
         (
             rendition
-            for rendition in image.renditions.all()
+            for rendition in image.made_renditions()
             if rendition.kind == Rendition.Kind.WIDTH and rendition.format == Rendition.Format.JPEG
         ),
         key=lambda rendition: rendition.width,

@@ -156,7 +156,7 @@ def news_article(article, request):
 
 def share_image(image, request):
     """The picture a shared link shows: its share card, else the original, as absolute facts."""
-    card = image.renditions.share_card()
+    card = image.share_card()
     if card is not None:
         url, width, height = card.file.url, card.width, card.height
     else:

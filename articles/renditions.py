@@ -20,7 +20,7 @@ from django.db.models.signals import post_delete, post_save
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps
 
-from . import licenses
+from . import licenses, pagecache
 from .models import Image, ImageCredit, Rendition
 
 # Plain strings, as stored in Rendition.kind and .format, so that fingerprints hash the same.
@@ -291,6 +291,9 @@ def make_renditions(image, kinds=KINDS):
             Image.objects.select_for_update().filter(pk=image.pk).exists()
             image.renditions.filter(kind__in=kinds).delete()
             Rendition.objects.bulk_create(made)
+            record_index(image, image.renditions.all())
+            # bulk_create sends no signal: pages must learn of the new sizes all the same.
+            pagecache.readers_see_a_change()
     except BaseException:
         for rendition in made:
             rendition.file.storage.delete(rendition.file.name)
@@ -302,13 +305,26 @@ def make_renditions(image, kinds=KINDS):
 def ensure_renditions(image):
     """Make whatever renditions the picture lacks or has outgrown; nothing if all are current."""
     kinds = stale_kinds(image)
-    return make_renditions(image, kinds) if kinds else []
+    if kinds:
+        return make_renditions(image, kinds)
+    # Saved from a copy loaded before its renditions were last made, the index may be behind.
+    record_index(image, image.renditions.all())
+    return []
 
 
 def delete_renditions(image):
     """Delete the picture's renditions: the rows now, their files once the deletion commits."""
     image.renditions.all().delete()
     forget_prefetched_renditions(image)
+    record_index(image, [])
+
+
+def record_index(image, renditions):
+    """Keep the picture's list of its renditions in step with the rows, for the pages."""
+    index = Rendition.objects.index(renditions)
+    if index != image.renditions_index:
+        image.renditions_index = index
+        Image.objects.filter(pk=image.pk).update(renditions_index=index)
 
 
 def forget_prefetched_renditions(image):
@@ -342,6 +358,12 @@ def credit_saved(sender, instance, raw=False, **kwargs):
 def rendition_deleted(sender, instance, **kwargs):
     if instance.file:
         delete_file_on_commit(instance.file.storage, instance.file.name)
+    # However the row went, pages must stop offering its file.
+    image = Image.objects.filter(pk=instance.image_id).only("renditions_index").first()
+    if image is not None:
+        index = [entry for entry in image.renditions_index if entry[-1] != instance.file.name]
+        if index != image.renditions_index:
+            Image.objects.filter(pk=image.pk).update(renditions_index=index)
 
 
 def image_deleted(sender, instance, **kwargs):

@@ -19,12 +19,7 @@ class ArticleSitemap(Sitemap):
 
     def items(self):
         # The text is not needed to list a piece, and a sitemap lists every one of them.
-        return (
-            Article.objects.public()
-            .defer("body", "body_html")
-            .select_related("hero_image")
-            .prefetch_related("hero_image__renditions")
-        )
+        return Article.objects.public().defer("body", "body_html").select_related("hero_image")
 
     def lastmod(self, article):
         return article.updated_at

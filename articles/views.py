@@ -22,6 +22,12 @@ class PublicArticleList(ListView):
     def get_paginate_by(self, queryset):
         return settings.MAGAZINE_PAGE_SIZE
 
+    def get(self, request, *args, **kwargs):
+        # ListView would ask the database first whether a page that may not be empty is; the
+        # paginator counts the pieces anyway, and answers 404 when there are none.
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data())
+
     def get_queryset(self):
         return self.narrow(Article.objects.public()).for_listing()
 
@@ -85,9 +91,7 @@ class ContributorView(PublicArticleList):
 
     def narrow(self, articles):
         self.contributor = get_object_or_404(
-            Contributor.objects.select_related("photo", "photo__credit").prefetch_related(
-                "photo__renditions"
-            ),
+            Contributor.objects.select_related("photo", "photo__credit"),
             slug=self.kwargs["slug"],
         )
         return articles.filter(bylines__contributor=self.contributor)
@@ -137,7 +141,6 @@ class CreditsView(ListView):
             Image.objects.filter(pk__in=public.values("hero_image"))
             .select_related("credit")
             .prefetch_related(
-                "renditions",
                 Prefetch(
                     "hero_of",
                     queryset=public.only("headline", "slug", "published_at", "hero_image"),

@@ -304,13 +304,34 @@ def test_the_home_page_lazy_loads_every_card_picture_but_the_leads(client):
 def test_a_picture_without_renditions_falls_back_to_its_original():
     image = make_image()
     Rendition.objects.filter(image=image).delete()
+    image.refresh_from_db()
+    assert image.renditions_index == []
     html = render_to_string("includes/picture.html", {"image": image, "class": "profile__photo"})
     assert "<picture>" not in html
     assert f'src="{image.file.url}"' in html
     assert 'class="profile__photo"' in html
 
 
-def test_the_picture_include_uses_prefetched_renditions_without_a_query(
+def test_the_index_a_page_reads_lists_every_rendition_row():
+    image = make_image()
+    rows = Rendition.objects.filter(image=image)
+    assert sorted(name for *_, name in Image.objects.get(pk=image.pk).renditions_index) == sorted(
+        row.file.name for row in rows
+    )
+    # A copy loaded before the renditions were remade does not put the old list back.
+    stale = Image.objects.get(pk=image.pk)
+    image.crop_right, image.crop_bottom = 60, 30
+    image.crop_left = image.crop_top = 0
+    image.save()
+    stale.alt_text = "Saved from an old copy"
+    stale.save()
+    fresh = Image.objects.get(pk=image.pk)
+    assert sorted(name for *_, name in fresh.renditions_index) == sorted(
+        row.file.name for row in Rendition.objects.filter(image=image)
+    )
+
+
+def test_the_picture_include_uses_the_renditions_index_without_a_query(
     django_assert_num_queries, piece_with_photo
 ):
     article = Article.objects.for_listing().get(pk=piece_with_photo.pk)

@@ -100,8 +100,6 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("contributor")),
                 "tags",
-                # The hero's sized copies, for its <picture>: one query for the whole page.
-                "hero_image__renditions",
             )
         )
 

@@ -59,6 +59,10 @@ class Image(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text="0 is the top edge, 1 the bottom. Empty for the centre.",
     )
+    # The renditions made of this picture (kind, format, size, file name), kept beside it so
+    # that a page shows a picture without a query of its own. The Rendition rows stay the record;
+    # articles/renditions.py rewrites this list whenever they change.
+    renditions_index = models.JSONField(default=list, blank=True, editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -71,6 +75,24 @@ class Image(models.Model):
 
     def __str__(self):
         return self.caption or self.alt_text or f"Picture {self.pk}"
+
+    def made_renditions(self):
+        """The picture's renditions as its index lists them, without a query."""
+        from .renditions import Rendition
+
+        return Rendition.objects.from_index(self)
+
+    def picture_sources(self):
+        """The srcset of each format for <picture>, or None while there are no renditions."""
+        from .renditions import picture_sources
+
+        return picture_sources(self.made_renditions())
+
+    def share_card(self):
+        """The Open Graph card among the renditions, or None."""
+        from .renditions import Rendition
+
+        return next((r for r in self.made_renditions() if r.kind == Rendition.Kind.SHARE), None)
 
     def clean(self):
         if not self.decorative and not self.alt_text.strip():

@@ -19,33 +19,46 @@ class PictureSources:
     height: int
 
 
+def picture_sources(renditions):
+    """The picture's sources from its renditions, or None if some format is missing."""
+    by_format = {}
+    for rendition in renditions:
+        if rendition.kind == Rendition.Kind.WIDTH:
+            by_format.setdefault(rendition.format, []).append(rendition)
+    if not all(by_format.get(format) for format in Rendition.Format.values):
+        return None
+    for same_format in by_format.values():
+        same_format.sort(key=lambda rendition: rendition.width)
+    jpegs = by_format[Rendition.Format.JPEG]
+    # The mid-sized JPEG: sharp enough for a phone, not the weight of the widest.
+    fallback = next((r for r in reversed(jpegs) if r.width <= 960), jpegs[0])
+    return PictureSources(
+        avif=srcset(by_format[Rendition.Format.AVIF]),
+        webp=srcset(by_format[Rendition.Format.WEBP]),
+        jpeg=srcset(jpegs),
+        src=fallback.file.url,
+        width=fallback.width,
+        height=fallback.height,
+    )
+
+
+INDEXED_FIELDS = ("kind", "format", "width", "height")
+
+
 class RenditionManager(models.Manager):
-    def picture_sources(self):
-        """The picture's sources from the renditions already fetched, or None if there are none."""
-        # all() on an image's related manager reads the prefetched rows: no query per picture.
-        by_format = {}
-        for rendition in self.all():
-            if rendition.kind == Rendition.Kind.WIDTH:
-                by_format.setdefault(rendition.format, []).append(rendition)
-        if not all(by_format.get(format) for format in Rendition.Format.values):
-            return None
-        for renditions in by_format.values():
-            renditions.sort(key=lambda rendition: rendition.width)
-        jpegs = by_format[Rendition.Format.JPEG]
-        # The mid-sized JPEG: sharp enough for a phone, not the weight of the widest.
-        fallback = next((r for r in reversed(jpegs) if r.width <= 960), jpegs[0])
-        return PictureSources(
-            avif=srcset(by_format[Rendition.Format.AVIF]),
-            webp=srcset(by_format[Rendition.Format.WEBP]),
-            jpeg=srcset(jpegs),
-            src=fallback.file.url,
-            width=fallback.width,
-            height=fallback.height,
+    def index(self, renditions):
+        """The list Image.renditions_index keeps of these renditions."""
+        return sorted(
+            [*(getattr(rendition, field) for field in INDEXED_FIELDS), rendition.file.name]
+            for rendition in renditions
         )
 
-    def share_card(self):
-        """The Open Graph card among the renditions already fetched, or None."""
-        return next((r for r in self.all() if r.kind == Rendition.Kind.SHARE), None)
+    def from_index(self, image):
+        """Unsaved Rendition objects for the image's index: enough to show them, no query."""
+        return [
+            self.model(image=image, file=name, **dict(zip(INDEXED_FIELDS, fields, strict=True)))
+            for *fields, name in image.renditions_index
+        ]
 
 
 def srcset(renditions):
