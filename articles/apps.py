@@ -19,7 +19,7 @@ class ArticlesConfig(AppConfig):
         from django.conf import settings
         from django.contrib import admin
 
-        from . import renditions, search
+        from . import pagecache, renditions, search
 
         admin.site.site_header = f"{settings.MAGAZINE_NAME}: editors"
         admin.site.site_title = f"{settings.MAGAZINE_NAME} editors"
@@ -27,3 +27,4 @@ class ArticlesConfig(AppConfig):
         post_migrate.connect(sync_groups, sender=self)
         renditions.connect_signals()
         search.connect_signals()
+        pagecache.connect_signals()

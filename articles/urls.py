@@ -13,38 +13,47 @@ from .feeds import (
     TagAtomFeed,
     TagFeed,
 )
+from .pagecache import reader_page
 from .sitemaps import SITEMAPS
 
 app_name = "articles"
 
+# Pages wrapped in reader_page are the same for every reader and kept in the page cache;
+# the contributor area and previews never are.
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("feed/", ArticleFeed(), name="feed"),
-    path("feed/atom/", ArticleAtomFeed(), name="feed_atom"),
-    path("sections/<slug:slug>/feed/", SectionFeed(), name="section_feed"),
-    path("sections/<slug:slug>/feed/atom/", SectionAtomFeed(), name="section_feed_atom"),
-    path("tags/<slug:slug>/feed/", TagFeed(), name="tag_feed"),
-    path("tags/<slug:slug>/feed/atom/", TagAtomFeed(), name="tag_feed_atom"),
-    path("contributors/<slug:slug>/feed/", ContributorFeed(), name="contributor_feed"),
+    path("", reader_page(views.HomeView.as_view()), name="home"),
+    path("feed/", reader_page(ArticleFeed()), name="feed"),
+    path("feed/atom/", reader_page(ArticleAtomFeed()), name="feed_atom"),
+    path("sections/<slug:slug>/feed/", reader_page(SectionFeed()), name="section_feed"),
+    path(
+        "sections/<slug:slug>/feed/atom/", reader_page(SectionAtomFeed()), name="section_feed_atom"
+    ),
+    path("tags/<slug:slug>/feed/", reader_page(TagFeed()), name="tag_feed"),
+    path("tags/<slug:slug>/feed/atom/", reader_page(TagAtomFeed()), name="tag_feed_atom"),
+    path("contributors/<slug:slug>/feed/", reader_page(ContributorFeed()), name="contributor_feed"),
     path(
         "contributors/<slug:slug>/feed/atom/",
-        ContributorAtomFeed(),
+        reader_page(ContributorAtomFeed()),
         name="contributor_feed_atom",
     ),
     path(
         "sitemap.xml",
-        sitemap,
+        reader_page(sitemap),
         {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
         name="sitemap",
     ),
-    path("robots.txt", views.robots_txt, name="robots"),
-    path("articles/<slug:slug>/", views.ArticleView.as_view(), name="article"),
-    path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
-    path("contributors/", views.ContributorIndexView.as_view(), name="contributors"),
-    path("contributors/<slug:slug>/", views.ContributorView.as_view(), name="contributor"),
-    path("credits/", views.CreditsView.as_view(), name="credits"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("robots.txt", reader_page(views.robots_txt), name="robots"),
+    path("articles/<slug:slug>/", reader_page(views.ArticleView.as_view()), name="article"),
+    path("sections/<slug:slug>/", reader_page(views.SectionView.as_view()), name="section"),
+    path("tags/<slug:slug>/", reader_page(views.TagView.as_view()), name="tag"),
+    path("contributors/", reader_page(views.ContributorIndexView.as_view()), name="contributors"),
+    path(
+        "contributors/<slug:slug>/",
+        reader_page(views.ContributorView.as_view()),
+        name="contributor",
+    ),
+    path("credits/", reader_page(views.CreditsView.as_view()), name="credits"),
+    path("search/", reader_page(views.SearchView.as_view()), name="search"),
     path("submit/", submit.dashboard, name="submit_dashboard"),
     path("submit/new/", submit.new_piece, name="submit_new"),
     path("submit/<int:pk>/", submit.edit_piece, name="submit_edit"),

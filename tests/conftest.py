@@ -15,6 +15,16 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the database it sees is rolled back, the cache is not."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 # Test files that look at the renditions themselves, or at pages as a browser receives them.
 FULL_RENDITIONS = {"test_renditions.py", "test_browser.py", "test_html_validity.py"}
 

@@ -327,6 +327,8 @@ def test_search_runs_the_same_number_of_queries_with_3_pieces_as_with_60(client)
     section = Section.objects.create(name="Coast", slug="coast")
     writer = make_contributor()
     _add_pieces(3, section, writer)
+    # The first page of a generation reads the sections; the count is of the pages after it.
+    _search_queries(client, "harbour")
     with_3 = _search_queries(client, "harbour")
     _add_pieces(57, section, writer)
     assert len(found("harbour")) == 60

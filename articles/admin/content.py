@@ -231,7 +231,7 @@ class ImageAdmin(admin.ModelAdmin):
         if not image.file:
             return "—"
         return format_html(
-            '<img src="{}" alt="{}" style="max-width:160px;height:auto">',
+            '<img src="{}" alt="{}" width="160">',
             image.file.url,
             image.alt_text,
         )

@@ -1,0 +1,166 @@
+"""Whole pages for readers, kept in Django's cache until something they show changes.
+
+Only views wrapped in `reader_page` are stored, only for GET requests from someone who is not
+signed in, and only a plain 200 that sets no cookie. Every key carries a generation: any change to
+what readers see (a piece, its picture or credit, a contributor, a section, a tag) starts a new
+generation once it is committed, so the next reader gets a fresh page, and the old ones age out.
+A piece scheduled for later starts a new generation when its time comes, with no job to run.
+"""
+
+import hashlib
+import time
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.timezone import now
+
+STATE_KEY = "pagecache:state"
+# The messages framework keeps its notes in this cookie until they are shown.
+MESSAGES_COOKIE = "messages"
+# Headers worked out afresh for each response, never stored with a page.
+FRESH_HEADERS = {"content-length", "date", "set-cookie"}
+
+
+def reader_page(view):
+    """Mark a public view's pages as the same for every reader who is not signed in."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.for_readers = True
+        return response
+
+    return wrapped
+
+
+class PageCacheMiddleware:
+    """Answer readers from the cache, and keep the reader pages it had to make."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not reads_cache(request):
+            response = self.get_response(request)
+            if signed_in(request):
+                # A proxy or CDN in front must never hand this page to someone else.
+                patch_cache_control(response, private=True)
+            return response
+        key = page_key(request, current_generation())
+        stored = cache.get(key)
+        if stored is not None:
+            return rebuild(stored)
+        response = self.get_response(request)
+        if may_store(request, response):
+            for_shared_caches(response)
+            set_response_etag(response)
+            cache.set(key, freeze(response), settings.MAGAZINE_PAGE_CACHE_SECONDS)
+        return response
+
+
+def signed_in(request):
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def reads_cache(request):
+    return (
+        settings.MAGAZINE_PAGE_CACHE
+        and request.method in ("GET", "HEAD")
+        and not signed_in(request)
+        and MESSAGES_COOKIE not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def may_store(request, response):
+    control = response.get("Cache-Control", "")
+    return (
+        request.method == "GET"
+        and getattr(response, "for_readers", False)
+        and response.status_code == 200
+        and not response.streaming
+        # A page that sets a cookie (a session, a CSRF token) belongs to one person.
+        and not response.cookies
+        and not any(word in control for word in ("private", "no-store", "no-cache"))
+    )
+
+
+def for_shared_caches(response):
+    """Cache-Control for a CDN or proxy in front: ask again after MAGAZINE_CDN_MAX_AGE."""
+    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.MAGAZINE_CDN_MAX_AGE)
+    patch_vary_headers(response, ["Cookie"])
+
+
+def page_key(request, generation):
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+    return f"page:{generation}:{digest}"
+
+
+def freeze(response):
+    headers = [
+        (name, value) for name, value in response.items() if name.lower() not in FRESH_HEADERS
+    ]
+    return (response.status_code, response.content, headers)
+
+
+def rebuild(stored):
+    status, content, headers = stored
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def current_generation():
+    """The generation pages are kept under now, started afresh when a scheduled piece goes live."""
+    state = cache.get(STATE_KEY)
+    if state is None or (state[1] is not None and state[1] <= time.time()):
+        return start_generation()
+    return state[0]
+
+
+def start_generation():
+    """Begin a new generation: every page kept so far is left to expire unseen."""
+    generation = uuid.uuid4().hex[:12]
+    cache.set(STATE_KEY, (generation, next_scheduled_time()), None)
+    return generation
+
+
+def next_scheduled_time():
+    """When the next piece already scheduled becomes public, as a timestamp, or None."""
+    from .models import Article
+
+    upcoming = Article.objects.filter(
+        status__in=Article.LIVE_STATUSES, published_at__gt=now()
+    ).aggregate(first=Min("published_at"))["first"]
+    return upcoming.timestamp() if upcoming else None
+
+
+def readers_see_a_change(**kwargs):
+    """Start a new generation once the change is committed, never before readers can see it."""
+    # Started before the commit, a reader in between could keep the old page for a generation.
+    transaction.on_commit(start_generation)
+
+
+def connect_signals():
+    """Listen for changes to everything a reader page shows."""
+    from taggit.models import Tag, TaggedItem
+
+    from .models import Article, Byline, Contributor, Image, ImageCredit, Rendition, Section
+
+    for model in (Article, Byline, Contributor, Image, ImageCredit, Rendition, Section, Tag):
+        post_save.connect(readers_see_a_change, sender=model, dispatch_uid=f"pages-{model}")
+        post_delete.connect(readers_see_a_change, sender=model, dispatch_uid=f"pages-d-{model}")
+    post_save.connect(readers_see_a_change, sender=TaggedItem, dispatch_uid="pages-tagged")
+    post_delete.connect(readers_see_a_change, sender=TaggedItem, dispatch_uid="pages-d-tagged")
+    m2m_changed.connect(
+        readers_see_a_change, sender=Article.tags.through, dispatch_uid="pages-m2m-tags"
+    )

@@ -1,0 +1,73 @@
+"""gunicorn's settings for the magazine, read from the environment.
+
+`gunicorn magazine.wsgi` picks this file up from the project folder. The defaults suit a small
+server (two cores): one process per core and one more, each with a few threads, so that a
+reader waiting on the database does not hold up the others.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "magazine.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:" + os.environ.get("PORT", "8000"))
+
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread" if threads > 1 else "sync"
+# Readers' connections stay open between pages; behind a proxy this is the proxy's.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# A request longer than this is stuck; the worker is replaced rather than left hanging.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+# A worker is renewed after this many requests, so a slow leak cannot grow forever.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
+# Load the application once in the master: workers start fast and share its memory.
+preload_app = True
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# The reverse proxy in front says whether the reader came over HTTPS (see SECURE_PROXY_SSL_HEADER).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_fork(server, worker):
+    # Connections opened while the master loaded the application must not be shared.
+    from django.db import connections
+
+    connections.close_all()
+
+
+def when_ready(server):
+    # A worker of an earlier run that died mid-save (a crash, a power cut, a kill) may have
+    # left files whose rows never committed: settle them before new workers start.
+    _settle_media_journals(server, lambda storage: storage.sweep_dead_journals())
+
+
+def child_exit(server, worker):
+    # A worker killed mid-save (SIGKILL, out of memory, a timeout) may have written files whose
+    # rows never committed; once it is gone, its journal says which.
+    _settle_media_journals(server, lambda storage: storage.sweep_journals(worker.pid))
+
+
+def _settle_media_journals(server, sweep):
+    # Runs in the master, inside its signal handling: an exception here would stop gunicorn.
+    try:
+        import django
+        from django.apps import apps
+        from django.db import connections
+
+        if not apps.ready:
+            # Without preload_app the master has not loaded Django yet.
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "magazine.settings")
+            django.setup()
+        from articles import storage
+
+        try:
+            sweep(storage)
+        finally:
+            # Workers forked later must not share the master's database connections.
+            connections.close_all()
+    except Exception:
+        server.log.exception("Could not settle the media journals; they are kept.")
