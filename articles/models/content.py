@@ -297,7 +297,9 @@ class Article(models.Model):
             .exclude(pk=self.pk)
             .annotate(shared_tags=Count("pk"))
             .order_by("-shared_tags", "-published_at", "-id")
-            .select_related("section", "hero_image", "hero_image__credit")[:limit]
+            # What the list shows of each, and no more: the bodies would be read for nothing.
+            .select_related("section")
+            .only("headline", "slug", "published_at", "section__name", "section__slug")[:limit]
         )
 
 
