@@ -80,7 +80,12 @@ class Image(models.Model):
         """The picture's renditions as its index lists them, without a query."""
         from .renditions import Rendition
 
-        return Rendition.objects.from_index(self)
+        # Read once per page: the picture, its share card and the JSON-LD all ask.
+        made = self.__dict__.get("_made_renditions")
+        if made is None or made[0] is not self.renditions_index:
+            made = (self.renditions_index, Rendition.objects.from_index(self))
+            self.__dict__["_made_renditions"] = made
+        return made[1]
 
     def picture_sources(self):
         """The srcset of each format for <picture>, or None while there are no renditions."""

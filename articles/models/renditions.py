@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .images import Image
 
@@ -45,6 +46,21 @@ def picture_sources(renditions):
 INDEXED_FIELDS = ("kind", "format", "width", "height")
 
 
+@dataclass(frozen=True)
+class IndexedRendition:
+    """A rendition as a picture's index records it: a model instance would cost far more."""
+
+    kind: str
+    format: str
+    width: int
+    height: int
+    file: FieldFile
+
+    @property
+    def content_type(self):
+        return f"image/{self.format}"
+
+
 class RenditionManager(models.Manager):
     def index(self, renditions):
         """The list Image.renditions_index keeps of these renditions."""
@@ -54,10 +70,11 @@ class RenditionManager(models.Manager):
         )
 
     def from_index(self, image):
-        """Unsaved Rendition objects for the image's index: enough to show them, no query."""
+        """The renditions the image's index lists, as much of them as a page needs, no query."""
+        field = self.model._meta.get_field("file")
         return [
-            self.model(image=image, file=name, **dict(zip(INDEXED_FIELDS, fields, strict=True)))
-            for *fields, name in image.renditions_index
+            IndexedRendition(kind, format, width, height, FieldFile(None, field, name))
+            for kind, format, width, height, name in image.renditions_index
         ]
 
 
