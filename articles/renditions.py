@@ -21,6 +21,7 @@ from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps
 
 from . import licenses, pagecache
+from . import storage as media_journal
 from .models import Image, ImageCredit, Rendition
 
 # Plain strings, as stored in Rendition.kind and .format, so that fingerprints hash the same.
@@ -377,6 +378,10 @@ def image_deleted(sender, instance, **kwargs):
 def delete_file_on_commit(storage, name):
     # If the deletion is rolled back, the row comes back and must still find its file.
     transaction.on_commit(partial(storage.delete, name))
+    # Journaled too: should the process die between the commit and the deletion, the sweep
+    # after it finds the file unreferenced and deletes it.
+    if media_journal.journaling():
+        media_journal.record(name)
 
 
 def connect_signals():

@@ -74,12 +74,19 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "axes",
+    "csp",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the page cache, so that a page from the cache gets its 304 as well.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Whole pages for readers: a page served from here skips everything below.
+    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -139,6 +146,8 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # One connection per worker thread, kept: opening it runs the pragmas above.
+            "CONN_MAX_AGE": None,
         }
     }
 
@@ -165,11 +174,32 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# Naming a bucket moves uploads to S3-compatible storage, shared by every app server.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 # Uploaded images are served by the site itself unless a proxy or object store does it.
-SERVE_MEDIA = env_flag("SERVE_MEDIA", default=True)
+SERVE_MEDIA = env_flag("SERVE_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)
+# Files a request writes are listed here until their rows commit (articles/storage.py).
+MAGAZINE_MEDIA_JOURNAL_DIR = DATA_DIR / "journal"
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads, on this machine's disk or in the bucket; either way a save that fails or dies
+    # half-way leaves no orphan file behind.
+    "default": {
+        "BACKEND": "articles.storage.S3MediaStorage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # Unset, boto3 finds credentials its own way (environment, instance role).
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            # Off: signed addresses expire, and cached pages and feeds would lose their pictures.
+            "querystring_auth": env_flag("AWS_QUERYSTRING_AUTH"),
+        },
+    }
+    if AWS_STORAGE_BUCKET_NAME
+    else {"BACKEND": "articles.storage.MediaStorage"},
     "staticfiles": {
         # Tests render templates without running collectstatic, so they skip the manifest.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -181,6 +211,111 @@ STORAGES = {
 # In development and tests whitenoise serves static/ as it is, without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
+# The page cache and everything else cached: Redis when REDIS_URL is set (shared by every app
+# server), else files in the data folder (shared by the workers of one server).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "magazine"),
+        }
+    }
+elif TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": DATA_DIR / "cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+# Whole pages for readers who are not signed in, until something they show changes
+# (articles/pagecache.py). MAGAZINE_PAGE_CACHE=0 turns it off. Tests of pages count the work a
+# page does, so they run without it; tests/test_page_cache.py turns it on.
+MAGAZINE_PAGE_CACHE = env_flag("MAGAZINE_PAGE_CACHE", default=not TESTING)
+MAGAZINE_PAGE_CACHE_SECONDS = int(os.environ.get("MAGAZINE_PAGE_CACHE_SECONDS", "600"))
+# How long a CDN or proxy in front may serve a page without asking again; 0 means it asks every
+# time (an unchanged page then costs a 304), so an editor's change shows at once there too.
+MAGAZINE_CDN_MAX_AGE = int(os.environ.get("MAGAZINE_CDN_MAX_AGE", "0"))
+
+# Deployment security. HTTPS is assumed outside development, the demo and the tests; a reverse
+# proxy that ends TLS says so in a header named by SECURE_PROXY_SSL_HEADER, for example
+# "X-Forwarded-Proto: https" (only set it when the proxy always sets or strips that header).
+HTTPS = env_flag("HTTPS", default=not (DEBUG or DEMO or TESTING))
+proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "")
+if proxy_ssl_header:
+    header_name, _, header_value = proxy_ssl_header.partition(":")
+    if not header_value.strip():
+        raise ImproperlyConfigured(
+            'SECURE_PROXY_SSL_HEADER must read "Header-Name: value", '
+            'for example "X-Forwarded-Proto: https".'
+        )
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + header_name.strip().upper().replace("-", "_"),
+        header_value.strip(),
+    )
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+# Browsers remember to use HTTPS only; preloading and subdomains are on because `check --deploy`
+# asks for them. Turn them off (0) before the first deployment if another host under the domain
+# still serves plain HTTP.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Sites a piece links to learn the magazine's address, never the page a reader came from.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+# Pages load nothing but the site's own files: no script written into a page, no other origin.
+# Pictures may come from an object store's own address (AWS_S3_CUSTOM_DOMAIN or the endpoint).
+media_origins = [
+    origin
+    for origin in (
+        "https://" + os.environ["AWS_S3_CUSTOM_DOMAIN"]
+        if os.environ.get("AWS_S3_CUSTOM_DOMAIN")
+        else os.environ.get("AWS_S3_ENDPOINT_URL", ""),
+    )
+    if origin
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # The admin's autocomplete widget (Select2) sizes itself with style attributes; an
+        # attribute can neither run script nor load anything. Style elements stay refused.
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *media_origins],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Features no page of a magazine needs, refused to the page and to anything it could embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 # Failed logins: after AXES_FAILURE_LIMIT, the account and the address are each locked
 # out for the cool-off time, whichever was used.

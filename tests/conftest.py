@@ -11,13 +11,14 @@ from .tools import CHROMIUM_ARGS, chromium
 
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
-    """Uploads made by a test go to its own folder, never the project's data."""
+    """Uploads made by a test, and their journal, go to its own folder, never the project's data."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MAGAZINE_MEDIA_JOURNAL_DIR = tmp_path / "journal"
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: the database it sees is rolled back, the cache is not."""
+    """Each test starts with an empty cache: its database is rolled back, the cache is not."""
     from django.core.cache import cache
 
     cache.clear()

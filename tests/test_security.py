@@ -168,9 +168,11 @@ def test_no_page_breaks_the_content_security_policy_in_a_browser(
     page = new_page()
     page.on(
         "console",
-        lambda message: violations.append((page.url, message.text))
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append((page.url, message.text))
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     piece = Article.objects.public().first()
     for path in ("/", piece.get_absolute_url(), "/search/?q=mali", "/credits/"):

@@ -1,0 +1,79 @@
+"""The magazine's WSGI application for the crash tests, with one point of a save made to stall.
+
+`CRASH_POINT` names the point; a worker that reaches it writes its process id to the file
+`CRASH_MARKER` and sleeps, so that the test knows it is mid-save and can kill it with SIGKILL.
+Every response names the worker that sent it in `X-Worker-Pid`.
+
+- `upload`: the uploaded picture's file is written, its row not yet inserted.
+- `renditions`: the renditions' files are written and their rows inserted, not committed.
+- `edit`: a piece's UPDATE has run, its transaction not committed.
+- `committed`: an editor's save is committed, its response not yet sent nor its request
+  finished (so its journal is not yet settled).
+"""
+
+import os
+import time
+from functools import wraps
+from pathlib import Path
+
+from magazine.wsgi import application as magazine_application
+
+# Far longer than a test waits for the marker: the worker is killed long before it wakes.
+STALL_SECONDS = 600
+
+
+def stall():
+    marker = Path(os.environ["CRASH_MARKER"])
+    # Written aside and renamed, so that the test never reads half a process id.
+    draft = marker.with_name(marker.name + ".part")
+    draft.write_text(str(os.getpid()))
+    draft.replace(marker)
+    time.sleep(STALL_SECONDS)
+
+
+def stall_after(owner, method, when=lambda result: True):
+    """Make `owner.method` stall once it has done its work, if its result passes `when`."""
+    original = getattr(owner, method)
+
+    @wraps(original)
+    def stalling(*args, **kwargs):
+        result = original(*args, **kwargs)
+        if when(result):
+            stall()
+        return result
+
+    setattr(owner, method, stalling)
+
+
+def arm(point):
+    """Make the named point stall; imported here, once the application has loaded Django."""
+    from articles.models import Article
+    from articles.models.renditions import RenditionManager
+    from articles.storage import MediaStorage
+
+    if point == "upload":
+        stall_after(MediaStorage, "_save", lambda name: name.startswith("images/"))
+    elif point == "renditions":
+        stall_after(RenditionManager, "bulk_create")
+    elif point == "edit":
+        stall_after(Article, "save")
+    elif point != "committed":
+        raise ValueError(f"No crash point is called {point!r}.")
+
+
+if os.environ.get("CRASH_POINT"):
+    arm(os.environ["CRASH_POINT"])
+
+
+def application(environ, start_response):
+    def start(status, headers, exc_info=None):
+        return start_response(status, [*headers, ("X-Worker-Pid", str(os.getpid()))], exc_info)
+
+    response = magazine_application(environ, start)
+    if (
+        os.environ.get("CRASH_POINT") == "committed"
+        and environ["REQUEST_METHOD"] == "POST"
+        and environ["PATH_INFO"].startswith("/admin/articles/")
+    ):
+        stall()
+    return response
