@@ -18,7 +18,12 @@ from django.db import transaction
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
 from django.utils.timezone import now
 
 STATE_KEY = "pagecache:state"
@@ -56,11 +61,14 @@ class PageCacheMiddleware:
         key = page_key(request, current_generation())
         stored = cache.get(key)
         if stored is not None:
-            return rebuild(stored)
+            response = rebuild(stored)
+            # A reader who has this very page already gets a 304 and no body.
+            return get_conditional_response(request, etag=response["ETag"], response=response)
         response = self.get_response(request)
         if may_store(request, response):
             for_shared_caches(response)
-            set_response_etag(response)
+            if not response.has_header("ETag"):
+                set_response_etag(response)
             cache.set(key, freeze(response), settings.MAGAZINE_PAGE_CACHE_SECONDS)
         return response
 

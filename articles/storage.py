@@ -11,6 +11,7 @@ journal left by a dead process is settled the same way by gunicorn's master
 import json
 import logging
 import os
+import posixpath
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,6 +81,19 @@ def read_journal(path):
         except ValueError:
             logger.warning("Skipped an unreadable line in the media journal %s.", path)
     return [name for name in names if isinstance(name, str) and name]
+
+
+def stored_names(storage, folder=""):
+    """Every file name in the storage under this folder, found with listdir, so S3 works too."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        # Nothing uploaded yet: the media folder itself does not exist.
+        return
+    for name in sorted(files):
+        yield posixpath.join(folder, name)
+    for name in sorted(folders):
+        yield from stored_names(storage, posixpath.join(folder, name))
 
 
 def file_fields():

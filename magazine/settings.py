@@ -80,13 +80,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole pages for readers: a page served from here skips everything below. It keeps the
+    # headers the middleware below adds (the policies, the ETag) with the page.
+    "articles.pagecache.PageCacheMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Above the page cache, so that a page from the cache gets its 304 as well.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Whole pages for readers: a page served from here skips everything below.
-    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -20,7 +20,15 @@ def production_env(tmp_path, **extra):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "MAGAZINE_DEMO", "DJANGO_SETTINGS_MODULE", "HTTPS"}
+        # The browser tests' switch for Playwright's event loop is no production setting.
+        if key
+        not in {
+            "DEBUG",
+            "MAGAZINE_DEMO",
+            "DJANGO_SETTINGS_MODULE",
+            "HTTPS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     env.update(
         SECRET_KEY=secrets.token_urlsafe(50),

@@ -1,28 +1,14 @@
 """`manage.py media_orphans [--delete] [--older-than MINUTES]`: media files no row references."""
 
-import posixpath
 from datetime import timedelta
 
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ...storage import unreferenced
+from ...storage import stored_names, unreferenced
 
 DEFAULT_MINUTES = 60
-
-
-def walk(storage, folder=""):
-    """Every file name in the storage under this folder, through listdir, so S3 works too."""
-    try:
-        folders, files = storage.listdir(folder)
-    except FileNotFoundError:
-        # Nothing uploaded yet: the media folder itself does not exist.
-        return
-    for name in sorted(files):
-        yield posixpath.join(folder, name)
-    for name in sorted(folders):
-        yield from walk(storage, posixpath.join(folder, name))
 
 
 def size_text(size):
@@ -56,7 +42,7 @@ class Command(BaseCommand):
         orphans = []
         total = 0
         # The database first: it rules out nearly every file without asking storage about it.
-        for name in unreferenced(walk(storage)):
+        for name in unreferenced(stored_names(storage)):
             try:
                 if storage.get_modified_time(name) > cutoff:
                     continue
