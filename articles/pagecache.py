@@ -8,6 +8,7 @@ A piece scheduled for later starts a new generation when its time comes, with no
 """
 
 import hashlib
+import threading
 import time
 import uuid
 from functools import wraps
@@ -59,7 +60,11 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True)
             return response
         key = page_key(request, current_generation())
-        stored = cache.get(key)
+        stored = recent_pages.get(key)
+        if stored is None:
+            stored = cache.get(key)
+            if stored is not None:
+                recent_pages.put(key, stored)
         if stored is not None:
             response = rebuild(stored)
             # A reader who has this very page already gets a 304 and no body.
@@ -69,8 +74,44 @@ class PageCacheMiddleware:
             for_shared_caches(response)
             if not response.has_header("ETag"):
                 set_response_etag(response)
-            cache.set(key, freeze(response), settings.MAGAZINE_PAGE_CACHE_SECONDS)
+            stored = freeze(response)
+            cache.set(key, stored, settings.MAGAZINE_PAGE_CACHE_SECONDS)
+            recent_pages.put(key, stored)
         return response
+
+
+class RecentPages:
+    """The pages this process served last, so that a popular page skips the shared cache.
+
+    Keys carry the generation, so a change shows here as soon as it does in the shared cache;
+    a page is also dropped when it would have expired there.
+    """
+
+    def __init__(self, size=256):
+        self.size = size
+        self.pages = {}
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        entry = self.pages.get(key)
+        if entry is None or entry[0] <= time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, key, stored):
+        expires = time.monotonic() + settings.MAGAZINE_PAGE_CACHE_SECONDS
+        with self.lock:
+            self.pages[key] = (expires, stored)
+            while len(self.pages) > self.size:
+                # Dicts keep their order: the first key is the one put in longest ago.
+                del self.pages[next(iter(self.pages))]
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+
+
+recent_pages = RecentPages()
 
 
 def signed_in(request):

@@ -21,9 +21,13 @@ def empty_cache():
     """Each test starts with an empty cache: its database is rolled back, the cache is not."""
     from django.core.cache import cache
 
+    from articles.pagecache import recent_pages
+
     cache.clear()
+    recent_pages.clear()
     yield
     cache.clear()
+    recent_pages.clear()
 
 
 # Test files that look at the renditions themselves, or at pages as a browser receives them.

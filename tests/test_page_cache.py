@@ -253,3 +253,13 @@ def test_the_page_cache_off_keeps_nothing(client, settings, piece):
     settings.MAGAZINE_PAGE_CACHE = False
     client.get("/")
     assert not is_stored("/")
+
+
+def test_a_change_made_by_another_server_shows_at_once_here(client, piece):
+    """Each process keeps its last pages, but under the generation all servers share."""
+    assert "French Troops Exit Mali" in client.get(piece.get_absolute_url()).text
+    # Another app server saves the piece: the row changes, and its signal starts a new
+    # generation in the shared cache; nothing in this process hears of it.
+    Article.objects.filter(pk=piece.pk).update(headline="Edited on another server")
+    pagecache.start_generation()
+    assert "Edited on another server" in client.get(piece.get_absolute_url()).text
