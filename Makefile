@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 NODE_TOOLS := $(VENV)/node/node_modules
 DEMO_ENV := MAGAZINE_DEMO=1
 
-.PHONY: demo test lint check pytest serve clean bench-images bench-search
+.PHONY: demo test lint check pytest serve clean bench-images bench-search bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ demo: $(VENV)/.installed
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Serving the demo magazine at http://127.0.0.1:8000 (Ctrl-C stops it)"
-	$(DEMO_ENV) $(BIN)/gunicorn magazine.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+	$(DEMO_ENV) GUNICORN_ACCESS_LOG=- $(BIN)/gunicorn -c gunicorn.conf.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -56,6 +56,12 @@ bench-images: $(VENV)/.installed
 # PostgreSQL database when one answers at BENCH_POSTGRES_URL; a measurement, not a test.
 bench-search: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python bench/search.py
+
+# The whole site under production settings (gunicorn.conf.py, DEBUG off) with 10,000 pieces on a
+# throwaway SQLite database: req/s and latency by wrk (Debian's package), queries per page,
+# memory per worker, and readers with editors at once. A measurement, not a test.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/site.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

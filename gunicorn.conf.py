@@ -19,8 +19,9 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # A request longer than this is stuck; the worker is replaced rather than left hanging.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
-# A worker is renewed after this many requests, so a slow leak cannot grow forever.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+# Set GUNICORN_MAX_REQUESTS to renew a worker after that many requests, should its memory grow.
+# Off by default: a renewed worker drops the connections it holds open, and readers see errors.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 # Load the application once in the master: workers start fast and share its memory.
 preload_app = True

@@ -1,0 +1,36 @@
+"""What `make bench` measures, for how long, and the targets its report marks met or missed."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+MIXED_SECONDS = int(os.environ.get("BENCH_MIXED_SECONDS", "60"))
+CONNECTIONS = (1, 8, 32)
+FIRST_PIECES, PIECES = 100, 10_000
+# Enough for every worker to have served the page before it is measured.
+WARM_SECONDS = 1
+WARM_CONNECTIONS = 8
+MIXED_CONNECTIONS = 8
+# The pages wrk loads: a fixed path, or a file of paths (written by bench/seeding.py) to draw from.
+PAGES = [
+    ("home", "/"),
+    ("article", "articles.paths"),
+    ("tag", "tags.paths"),
+    ("contributor", "contributors.paths"),
+    ("search", "search.paths"),
+    ("feed", "/feed/"),
+]
+HELLO = "bare WSGI (bench/hello.py)"
+
+# The targets.
+SEEDING_LIMIT_SECONDS = 60
+QUERY_LIMITS = {"article": 4, "home": 5, "section": 5, "tag": 5, "contributor": 5}
+# The article page without the cache, at 32 connections: its p99, and its share of bare WSGI.
+ARTICLE_P99_MS = 100
+ARTICLE_SHARE = 1 / 15
+# The article page from the cache, at 32 connections: its share of bare WSGI.
+CACHED_ARTICLE_SHARE = 0.4
+ARTICLE_HTML_LIMIT = 40_000
+STYLESHEET = ROOT / "static" / "css" / "site.css"
+STYLESHEET_LIMIT = 20_000

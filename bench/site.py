@@ -1,0 +1,281 @@
+"""The whole site under load, as production runs it: `make bench`.
+
+In one run, on a throwaway SQLite database in a temporary data folder:
+1. seed 100 pieces and count each page's queries, then 10,000 pieces and count again
+   (bench/seeding.py, bench/queries.py);
+2. serve a bare WSGI application (bench/hello.py) with the repository's gunicorn.conf.py, the
+   ceiling of what the server and the machine can do, and load it with wrk at 1, 8 and 32
+   connections;
+3. serve the magazine with the same file and production settings, page cache off, and load the
+   stylesheet (the ceiling of a file whitenoise serves) and each page; then with the cache on;
+4. with the page cache on, a mixed run: readers through wrk while two editors save and publish in
+   the admin (bench/editors.py), then a look in the database for every save they were told of.
+wrk plays the TLS-terminating proxy: every request says X-Forwarded-Proto: https. The report is
+printed and written to bench/out/. A measurement to read: targets are marked met or missed, and
+nothing here fails because of them. Other work on the machine lowers every figure, so the
+report says how much CPU other processes took while it ran.
+"""
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+import editors
+import plan
+import report
+import servers
+import wrk
+
+ROOT = plan.ROOT
+OUT = ROOT / "bench" / "out"
+# gunicorn logs this when max_requests renews a worker; its kept-alive connections close then.
+RENEWED = "Autorestarting worker"
+
+# Every server started, so that each is stopped whatever happens.
+started = []
+began = time.monotonic()
+
+
+def say(text):
+    """Progress, on stderr, with the time since the start: the report goes to stdout."""
+    elapsed = int(time.monotonic() - began)
+    print(f"[{elapsed // 60:2}:{elapsed % 60:02}] {text}", file=sys.stderr, flush=True)
+
+
+def script_output(env, script, *args):
+    """Run a Python script of the project in the site's environment; what it printed."""
+    finished = subprocess.run(
+        [sys.executable, str(script), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if finished.returncode != 0:
+        raise SystemExit(f"{Path(script).name} {' '.join(args)} failed:\n{finished.stderr[-3000:]}")
+    return finished.stdout
+
+
+def child(env, script, *args):
+    """Run a script that answers with a line of JSON, and return it read."""
+    return json.loads(script_output(env, script, *args).strip().splitlines()[-1])
+
+
+def prepare(env):
+    """Migrate, collect the static files, seed in two steps and count queries after each."""
+    bench = ROOT / "bench"
+    say("Migrating and collecting the static files…")
+    script_output(env, ROOT / "manage.py", "migrate", "--noinput")
+    script_output(env, ROOT / "manage.py", "collectstatic", "--noinput")
+    say(f"Seeding {plan.FIRST_PIECES} pieces and counting each page's queries…")
+    first = child(env, bench / "seeding.py", str(plan.FIRST_PIECES))
+    queries_first = child(env, bench / "queries.py")
+    say(f"Seeding up to {plan.PIECES:,} pieces and counting again…")
+    rest = child(env, bench / "seeding.py", str(plan.PIECES))
+    queries_all = child(env, bench / "queries.py")
+    script_output(env, bench / "editors.py", "accounts")
+    return {"seeding": [first, rest], "queries": [queries_first, queries_all]}
+
+
+def check(server, paths):
+    """Ask for every path once (which fills the page cache); stop unless every one answers 200."""
+    answers = servers.check_all(server.port, paths)
+    wrong = [(path, status) for path, (status, _) in answers.items() if status != 200]
+    if wrong:
+        shown = ", ".join(f"{path} answered {status}" for path, status in wrong[:5])
+        more = f" and {len(wrong) - 5} more" if len(wrong) > 5 else ""
+        raise SystemExit(
+            f"Not every page answers 200 from {server.name}, so none is measured: {shown}{more}."
+            f"\nThe end of its log:\n{server.log_tail()}"
+        )
+    return answers
+
+
+def load(server, target, lists):
+    """wrk at each number of connections on one page, after a short warm-up; {conns: Load}."""
+    path, paths = (target, None) if target.startswith("/") else ("/", lists / target)
+    url = server.url(path)
+    wrk.run(url, plan.WARM_CONNECTIONS, plan.WARM_SECONDS, paths)
+    return {
+        connections: wrk.run(url, connections, plan.SECONDS, paths)
+        for connections in plan.CONNECTIONS
+    }
+
+
+def page_paths(lists):
+    """Every path wrk may ask for."""
+    paths = []
+    for _, target in plan.PAGES:
+        paths += [target] if target.startswith("/") else (lists / target).read_text().split()
+    return paths
+
+
+def stop_and_record(server, results):
+    """Each worker's peak memory just before the server stops, and how often one was renewed."""
+    results["memory"][server.name] = server.peak_memory()
+    # The most seen: a worker being renewed just then is briefly missing.
+    results["workers"] = max(results.get("workers", 0), len(results["memory"][server.name]))
+    server.stop()
+    renewed = Path(server.log_path).read_text(errors="replace").count(RENEWED)
+    results["renewed"][server.name] = renewed
+
+
+def measure_hello(env, logs, results):
+    """Serve bench/hello.py with the same gunicorn.conf.py and load it: the first ceiling."""
+    server = servers.Server(plan.HELLO, env, logs / "hello.log", app="bench.hello:application")
+    started.append(server.start())
+    check(server, ["/"])
+    say("Loading the bare WSGI application…")
+    results["hello"] = load(server, "/", None)
+    stop_and_record(server, results)
+
+
+def measure_site(data, cache, logs, results):
+    """Serve the magazine with the page cache off or on, check every page, load each one."""
+    lists = data / "bench"
+    state = "on" if cache else "off"
+    label = f"cache {state}"
+    env = servers.production_env(data, cache)
+    server = servers.Server(f"magazine, {label}", env, logs / f"{label}.log")
+    started.append(server.start())
+    paths = page_paths(lists)
+    say(f"Checking the {len(paths):,} pages wrk will ask for, page cache {state}…")
+    answers = check(server, paths)
+    articles = (lists / "articles.paths").read_text().split()
+    results["article_html"] = max(answers[path][1] for path in articles)
+    if not cache:
+        results["static_path"] = static_path(data)
+        check(server, [results["static_path"]])
+        say("Loading the stylesheet through whitenoise…")
+        results["static"] = load(server, results["static_path"], lists)
+    for name, target in plan.PAGES:
+        say(f"Loading {name}, page cache {state}…")
+        results["pages"][(name, label)] = load(server, target, lists)
+    if cache:
+        results["mixed"] = mixed_run(server, data)
+    stop_and_record(server, results)
+
+
+def static_path(data):
+    """The stylesheet's address under its hashed name, from the staticfiles manifest."""
+    manifest = json.loads((data / "static" / "staticfiles.json").read_text())
+    return "/static/" + manifest["paths"]["css/site.css"]
+
+
+def mixed_paths(lists):
+    """Home, a piece and a tag in turn, the pieces shuffled: the readers' walk, as a file."""
+    rng = random.Random(2026)
+    articles = (lists / "articles.paths").read_text().split()
+    tags = (lists / "tags.paths").read_text().split()
+    rng.shuffle(articles)
+    walk = []
+    for number, article in enumerate(articles):
+        walk += ["/", article, tags[number % len(tags)]]
+    path = lists / "mixed.paths"
+    path.write_text("\n".join(walk) + "\n")
+    return path
+
+
+def mixed_run(server, data):
+    """Readers through wrk while the editors work in the admin, then what the database kept."""
+    lists = data / "bench"
+    accounts = json.loads((lists / "editors.json").read_text())
+    walk = mixed_paths(lists)
+    log_start = Path(server.log_path).stat().st_size
+    say(f"Mixed run: readers and {len(accounts)} editors for {plan.MIXED_SECONDS} s…")
+    stop = threading.Event()
+    with ThreadPoolExecutor(len(accounts)) as pool:
+        working = [
+            pool.submit(editors.work, server.port, account, plan.MIXED_SECONDS, stop)
+            for account in accounts
+        ]
+        try:
+            readers = wrk.run(
+                server.url(), plan.MIXED_CONNECTIONS, plan.MIXED_SECONDS, walk, cycle=True
+            )
+        finally:
+            stop.set()
+        records = [asdict(future.result()) for future in working]
+    done = lists / "editors-done.json"
+    done.write_text(json.dumps(records))
+    found = child(server.env, ROOT / "bench" / "editors.py", "verify", str(done))
+    with open(server.log_path, "rb") as log:
+        log.seek(log_start)
+        text = log.read().decode(errors="replace")
+    locked_lines = sum(editors.LOCKED in line for line in text.splitlines())
+    return {"readers": readers, "records": records, "found": found, "locked_lines": locked_lines}
+
+
+def busy_cpu_seconds():
+    """CPU time spent so far by every process on the machine, from /proc/stat."""
+    fields = Path("/proc/stat").read_text().split("\n")[0].split()[1:]
+    # user, nice, system, idle, iowait, irq, softirq, steal; the guest fields after them are
+    # counted in user already.
+    times = [int(field) for field in fields[:8]]
+    return (sum(times) - times[3] - times[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds():
+    """CPU time of this process and of the children it has waited for: servers, wrk, scripts."""
+    spent = os.times()
+    return spent.user + spent.system + spent.children_user + spent.children_system
+
+
+def run():
+    """Every measurement, in one temporary data folder that is deleted at the end."""
+    wrk.require_wrk()
+    results = {"pages": {}, "memory": {}, "renewed": {}}
+    busy, own = busy_cpu_seconds(), own_cpu_seconds()
+    data = Path(tempfile.mkdtemp(prefix="magazine-bench-"))
+    try:
+        env = servers.production_env(data, page_cache=False)
+        results.update(prepare(env))
+        logs = data / "logs"
+        logs.mkdir()
+        measure_hello(env, logs, results)
+        measure_site(data, False, logs, results)
+        measure_site(data, True, logs, results)
+    finally:
+        for server in started:
+            server.stop()
+        shutil.rmtree(data, ignore_errors=True)
+    seconds = time.monotonic() - began
+    others = (busy_cpu_seconds() - busy) - (own_cpu_seconds() - own)
+    results["others_cores"] = max(0.0, others / seconds)
+    results["minutes"] = seconds / 60
+    return results
+
+
+def stop_on_terminate(signum, frame):
+    # As for Ctrl-C: the servers are stopped and the data folder deleted on the way out.
+    raise KeyboardInterrupt
+
+
+def main():
+    signal.signal(signal.SIGTERM, stop_on_terminate)
+    try:
+        results = run()
+    except KeyboardInterrupt:
+        raise SystemExit("Interrupted: the servers are stopped, the data folder deleted.") from None
+    lines = report.render(results)
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"site-{datetime.now():%Y%m%d-%H%M%S}.txt"
+    path.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    print(f"\nWritten to {path.relative_to(ROOT)}.")
+
+
+if __name__ == "__main__":
+    main()
