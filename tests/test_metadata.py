@@ -379,6 +379,17 @@ def test_related_pieces_share_the_most_tags_first_and_are_all_public(client, ref
     assert related == [three_tags, one_tag]
 
 
+def test_related_pieces_are_chosen_among_the_latest_tagged_ones(monkeypatch, reference):
+    from articles.models import content
+
+    older = make_article(tags=["Mali", "Sahel", "France"], headline="Older, shares three tags")
+    newer = [make_article(tags=["Mali"], headline=f"Newer {n}") for n in range(2)]
+    assert list(reference.related())[0] == older
+    # With room for two candidates, only the two latest pieces tagged alike are weighed.
+    monkeypatch.setattr(content, "RELATED_CANDIDATES", 2)
+    assert set(reference.related()) == set(newer)
+
+
 def test_the_article_page_costs_the_same_queries_with_1_related_candidate_or_30(client, reference):
     def queries_for_article_page():
         with CaptureQueriesContext(connection) as queries:
