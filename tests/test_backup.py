@@ -20,7 +20,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from psycopg import sql
 
-from articles import backups
+from articles import backups, snapshots
 from articles.models import Section
 
 from .factories import make_article
@@ -521,12 +521,12 @@ def test_a_missing_postgres_program_is_a_clear_command_error(tmp_path, monkeypat
     monkeypatch.setenv("PATH", str(tmp_path))
 
     with pytest.raises(CommandError, match="pg_dump was not found.*postgresql-client"):
-        backups.postgres_program("pg_dump", "--version")
+        snapshots.postgres_program("pg_dump", "--version")
 
 
 @pytest.mark.django_db
 def test_a_backup_gives_up_on_a_lock_held_too_long(tmp_path, monkeypatch):
-    monkeypatch.setattr(backups, "LOCK_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(snapshots, "LOCK_WAIT_SECONDS", 0.2)
     if connection.vendor == "sqlite":
         # The test's own transaction has written, so its shared in-memory database is locked.
         make_article()
