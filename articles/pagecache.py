@@ -196,7 +196,10 @@ def next_scheduled_time():
 def readers_see_a_change(**kwargs):
     """Start a new generation once the change is committed, never before readers can see it."""
     # Started before the commit, a reader in between could keep the old page for a generation.
-    transaction.on_commit(start_generation)
+    # One new generation per transaction is enough, however many rows it changes (an import).
+    pending = getattr(transaction.get_connection(), "run_on_commit", [])
+    if not any(callback is start_generation for _, callback, _ in pending):
+        transaction.on_commit(start_generation)
 
 
 def connect_signals():

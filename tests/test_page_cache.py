@@ -263,3 +263,14 @@ def test_a_change_made_by_another_server_shows_at_once_here(client, piece):
     Article.objects.filter(pk=piece.pk).update(headline="Edited on another server")
     pagecache.start_generation()
     assert "Edited on another server" in client.get(piece.get_absolute_url()).text
+
+
+def test_a_transaction_that_changes_many_rows_starts_one_generation(piece, monkeypatch):
+    from django.db import transaction
+
+    started = []
+    monkeypatch.setattr(pagecache, "start_generation", lambda: started.append(1))
+    with transaction.atomic():
+        for n in range(5):
+            make_article(headline=f"Imported piece {n}", section=piece.section)
+    assert started == [1]
