@@ -4,6 +4,7 @@ These tests commit for real (transaction=True): a new generation of pages starts
 change is committed, and that is part of what they check.
 """
 
+import os
 import time
 from datetime import timedelta
 
@@ -274,3 +275,38 @@ def test_a_transaction_that_changes_many_rows_starts_one_generation(piece, monke
         for n in range(5):
             make_article(headline=f"Imported piece {n}", section=piece.section)
     assert started == [1]
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The cache on the local Redis server, as REDIS_URL gives it in production."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as error:
+        pytest.fail(f"Redis does not answer at {url}: {error} (.ci/run starts it)")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"magazine-test-{os.getpid()}",
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_pages_are_shared_through_redis_and_a_change_shows_at_once(client, piece, redis_cache):
+    url = piece.get_absolute_url()
+    assert "French Troops Exit Mali" in client.get(url).text
+    assert is_stored(url)
+    # Another app server, with none of this process's recent pages, gets the page from Redis.
+    pagecache.recent_pages.clear()
+    assert client.get(url).text.count("French Troops Exit Mali") >= 1
+    piece.headline = "Saved on one server, seen on all"
+    piece.save()
+    pagecache.recent_pages.clear()
+    assert "Saved on one server, seen on all" in client.get(url).text

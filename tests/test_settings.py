@@ -101,3 +101,29 @@ def test_an_smtp_server_from_the_environment_carries_the_mail(tmp_path):
     assert json.loads(result.stdout)["email"] == [
         "django.core.mail.backends.smtp.EmailBackend", "smtp.example.org", 465, False, True,
     ]  # fmt: skip
+
+
+def show_cache(tmp_path, **env):
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps({k: str(v) for k, v in settings.CACHES['default'].items()}))"
+    )
+    clean = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"DEBUG", "MAGAZINE_DEMO", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    clean.update(DJANGO_SETTINGS_MODULE="magazine.settings", MAGAZINE_DATA_DIR=str(tmp_path), **env)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT, env=clean, capture_output=True, text=True
+    )
+    return json.loads(result.stdout)
+
+
+def test_the_cache_is_a_folder_shared_by_the_workers_unless_redis_is_named(tmp_path):
+    files = show_cache(tmp_path, DEBUG="1")
+    assert files["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert files["LOCATION"] == str(tmp_path / "cache")
+    shared = show_cache(tmp_path, DEBUG="1", REDIS_URL="redis://cache.internal:6379/2")
+    assert shared["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert shared["LOCATION"] == "redis://cache.internal:6379/2"
