@@ -83,8 +83,8 @@ class PageCacheMiddleware:
 class RecentPages:
     """The pages this process served last, so that a popular page skips the shared cache.
 
-    Keys carry the generation, so a change shows here as soon as it does in the shared cache;
-    a page is also dropped when it would have expired there.
+    Keys carry the generation, so a change shows here as soon as it does in the shared cache,
+    and no page is kept here longer than MAGAZINE_PAGE_CACHE_SECONDS either.
     """
 
     def __init__(self, size=256):
