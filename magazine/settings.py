@@ -79,11 +79,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Whole pages for readers: a page served from here skips everything below. It keeps the
+    # headers the middleware below adds (HSTS, the policies, the ETag) with the page; a plain
+    # HTTP request has keys of its own, which nothing fills, and goes on to be redirected.
+    "articles.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Whole pages for readers: a page served from here skips everything below. It keeps the
-    # headers the middleware below adds (the policies, the ETag) with the page.
-    "articles.pagecache.PageCacheMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",

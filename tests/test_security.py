@@ -199,3 +199,15 @@ def test_no_page_breaks_the_content_security_policy_in_a_browser(
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
     assert violations == []
+
+
+def test_a_page_kept_for_https_readers_is_never_served_over_plain_http(client, https_settings, db):
+    https_settings.MAGAZINE_PAGE_CACHE = True
+    make_article(headline="Kept in the cache")
+    kept = client.get("/", headers={"x-forwarded-proto": "https"})
+    again = client.get("/", headers={"x-forwarded-proto": "https"})
+    assert kept.status_code == again.status_code == 200
+    assert again["Strict-Transport-Security"].startswith("max-age=31536000")
+    plain = client.get("/")
+    assert plain.status_code == 301
+    assert plain["Location"] == "https://testserver/"
