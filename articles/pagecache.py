@@ -201,9 +201,14 @@ def next_scheduled_time():
 def readers_see_a_change(**kwargs):
     """Start a new generation once the change is committed, never before readers can see it."""
     # Started before the commit, a reader in between could keep the old page for a generation.
-    # One new generation per transaction is enough, however many rows it changes (an import).
-    pending = getattr(transaction.get_connection(), "run_on_commit", [])
-    if not any(callback is start_generation for _, callback, _ in pending):
+    # One new generation per transaction is enough, however many rows it changes (an import);
+    # per savepoint, in fact, since rolling a savepoint back drops what was asked within it.
+    connection = transaction.get_connection()
+    savepoints = set(connection.savepoint_ids)
+    if not any(
+        callback is start_generation and asked_in == savepoints
+        for asked_in, callback, _ in getattr(connection, "run_on_commit", [])
+    ):
         transaction.on_commit(start_generation)
 
 
