@@ -259,23 +259,29 @@ def read_piece(folder, where, front, body):
 
 
 def read_bylines(front):
-    bylines = []
-    for entry in front.items("bylines"):
-        if not isinstance(entry, dict):
-            raise front.problem("each of bylines should have a contributor and a role")
-        entry = Front(entry, front.where, ("contributor", "role"))
-        bylines.append((entry.text("contributor", required=True), entry.text("role")))
-    return bylines
+    return [
+        (entry.text("contributor", required=True), entry.text("role"))
+        for entry in entries(front, "bylines", ("contributor", "role"), "a contributor and a role")
+    ]
 
 
 def read_old_slugs(front):
-    old_slugs = []
-    for entry in front.items("old_slugs"):
+    return [
+        (entry.text("slug", required=True), entry.moment("left_at"))
+        for entry in entries(
+            front, "old_slugs", ("slug", "left_at"), "a slug and the date it was left"
+        )
+    ]
+
+
+def entries(front, key, fields, should_have):
+    """The mappings listed under `key`, each read as front matter of its own."""
+    found = []
+    for entry in front.items(key):
         if not isinstance(entry, dict):
-            raise front.problem("each of old_slugs should have a slug and the date it was left")
-        entry = Front(entry, front.where, ("slug", "left_at"))
-        old_slugs.append((entry.text("slug", required=True), entry.moment("left_at")))
-    return old_slugs
+            raise front.problem(f"each of {key} should have {should_have}")
+        found.append(Front(entry, front.where, fields))
+    return found
 
 
 def check_references(content):
