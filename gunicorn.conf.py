@@ -43,19 +43,9 @@ def post_fork(server, worker):
 
 
 def when_ready(server):
-    # A worker of an earlier run that died mid-save (a crash, a power cut, a kill) may have
-    # left files whose rows never committed: settle them before new workers start.
-    _settle_media_journals(server, lambda storage: storage.sweep_dead_journals())
-
-
-def child_exit(server, worker):
-    # A worker killed mid-save (SIGKILL, out of memory, a timeout) may have written files whose
-    # rows never committed; once it is gone, its journal says which.
-    _settle_media_journals(server, lambda storage: storage.sweep_journals(worker.pid))
-
-
-def _settle_media_journals(server, sweep):
-    # Runs in the master, inside its signal handling: an exception here would stop gunicorn.
+    # Before any worker starts: a worker of an earlier run that died mid-save (a crash, a power
+    # cut, a kill) may have left files whose rows never committed, or a committed picture whose
+    # renditions were never made.
     try:
         import django
         from django.apps import apps
@@ -65,12 +55,21 @@ def _settle_media_journals(server, sweep):
             # Without preload_app the master has not loaded Django yet.
             os.environ.setdefault("DJANGO_SETTINGS_MODULE", "magazine.settings")
             django.setup()
+        from django.core.management import call_command
+
         from articles import storage
 
         try:
-            sweep(storage)
+            from django.core.files.storage import default_storage
+
+            # No worker of this server runs yet; with a bucket, other servers' may, so files
+            # younger than an hour are left to them.
+            minutes = 60 if storage.shared(default_storage) else 0
+            call_command("media_orphans", delete=True, older_than=minutes, verbosity=0)
+            call_command("renditions", verbosity=0)
         finally:
             # Workers forked later must not share the master's database connections.
             connections.close_all()
     except Exception:
-        server.log.exception("Could not settle the media journals; they are kept.")
+        # Runs in the master: an exception here would stop gunicorn.
+        server.log.exception("Could not sweep orphan media files or make missing renditions.")

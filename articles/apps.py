@@ -19,12 +19,10 @@ class ArticlesConfig(AppConfig):
         from django.conf import settings
         from django.contrib import admin
 
-        from . import pagecache, renditions, search
+        from . import derived
 
         admin.site.site_header = f"{settings.MAGAZINE_NAME}: editors"
         admin.site.site_title = f"{settings.MAGAZINE_NAME} editors"
         admin.site.index_title = "The magazine"
         post_migrate.connect(sync_groups, sender=self)
-        renditions.connect_signals()
-        search.connect_signals()
-        pagecache.connect_signals()
+        derived.connect()

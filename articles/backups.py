@@ -28,7 +28,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
-from . import pagecache
+from . import pagetags
 from .snapshots import (
     check_postgres_dump,
     check_sqlite_integrity,
@@ -337,7 +337,7 @@ def restore_backup(archive, *, progress):
             str(archive.database),
         )
     # Pages kept in the cache show the database as it was before: readers must not see them.
-    pagecache.readers_see_a_change()
+    pagetags.forget({"all"})
 
 
 def restore_media(archive, progress):

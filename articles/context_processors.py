@@ -1,8 +1,7 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
-from . import pagecache
+from . import pagetags
 from .models import Section
 
 
@@ -16,10 +15,5 @@ def site(request):
 
 
 def navigation_sections():
-    """The sections, read once per generation of pages: every page lists them, few change them."""
-    key = f"nav-sections:{pagecache.current_generation()}"
-    sections = cache.get(key)
-    if sections is None:
-        sections = list(Section.objects.all())
-        cache.set(key, sections, settings.MAGAZINE_PAGE_CACHE_SECONDS)
-    return sections
+    """The sections, read again only once one changes: every page lists them, few change them."""
+    return pagetags.remembered("nav-sections", ["nav"], lambda: list(Section.objects.all()))

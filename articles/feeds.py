@@ -17,6 +17,7 @@ from django.utils import feedgenerator
 from django.utils.html import escape, format_html
 from taggit.models import Tag
 
+from . import pagetags
 from .models import Article, Contributor, Rendition, Section
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -142,7 +143,12 @@ class ArticleFeed(Feed):
         return Article.objects.public()
 
     def items(self, scope):
-        return self.articles(scope).for_listing()[:ITEM_LIMIT]
+        items = list(self.articles(scope).for_listing()[:ITEM_LIMIT])
+        pagetags.shows_listing(scope)
+        pagetags.shows_pieces(items)
+        for item in items:
+            pagetags.shows_tags(item.tags.all())
+        return items
 
     def get_feed(self, scope, request):
         feed = super().get_feed(scope, request)

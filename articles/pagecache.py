@@ -1,23 +1,21 @@
 """Whole pages for readers, kept in Django's cache until something they show changes.
 
 Only views wrapped in `reader_page` are stored, only for GET requests from someone who is not
-signed in, and only a plain 200 that sets no cookie. Every key carries a generation: any change to
-what readers see (a piece, its picture or credit, a contributor, a section, a tag) starts a new
-generation once it is committed, so the next reader gets a fresh page, and the old ones age out.
-A piece scheduled for later starts a new generation when its time comes, with no job to run.
+signed in, and only a plain 200 that sets no cookie. While a page is made it notes what it
+shows (articles/pagetags.py); a change committed later forgets exactly the pages that show what
+it changed (articles/derived.py), and every other page goes on being served from here, with no
+query. A piece scheduled for later is worked out when its time comes, with no job to run.
 """
 
 import hashlib
+import math
 import threading
 import time
-import uuid
+from datetime import UTC, datetime
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Min
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import (
     get_conditional_response,
@@ -25,9 +23,11 @@ from django.utils.cache import (
     patch_vary_headers,
     set_response_etag,
 )
-from django.utils.timezone import now
 
-STATE_KEY = "pagecache:state"
+from . import derived, pagetags
+
+# Held by the one request that works out which scheduled pieces have gone live.
+SCHEDULE_LOCK_KEY = "pagecache:schedule-lock"
 # The messages framework keeps its notes in this cookie until they are shown.
 MESSAGES_COOKIE = "messages"
 # Headers worked out afresh for each response, never stored with a page.
@@ -39,11 +39,35 @@ def reader_page(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+        with pagetags.collecting() as shown:
+            response = view(request, *args, **kwargs)
+            # Rendered here, so that what the template shows is noted too.
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
         response.for_readers = True
+        response[settings.MAGAZINE_CACHE_TAG_HEADER] = " ".join(sorted(shown))
         return response
 
     return wrapped
+
+
+class Page:
+    """A page as kept: what is sent, what it shows, and the tick it was started at."""
+
+    __slots__ = ("status", "content", "headers", "tags", "started")
+
+    def __init__(self, status, content, headers, tags, started):
+        self.status = status
+        self.content = content
+        self.headers = headers
+        self.tags = tags
+        self.started = started
+
+    def __getstate__(self):
+        return (self.status, self.content, self.headers, self.tags, self.started)
+
+    def __setstate__(self, state):
+        self.status, self.content, self.headers, self.tags, self.started = state
 
 
 class PageCacheMiddleware:
@@ -59,32 +83,58 @@ class PageCacheMiddleware:
                 # A proxy or CDN in front must never hand this page to someone else.
                 patch_cache_control(response, private=True)
             return response
-        key = page_key(request, current_generation())
-        stored = recent_pages.get(key)
-        if stored is None:
-            stored = cache.get(key)
-            if stored is not None:
-                recent_pages.put(key, stored)
-        if stored is not None:
-            response = rebuild(stored)
+        clock = pagetags.read_clock()
+        if clock.due <= time.time():
+            clock = scheduled_pieces_went_live(clock)
+        keeping = settings.MAGAZINE_PAGE_CACHE
+        key = page_key(request)
+        page = recent_pages.get(key, clock.tick) if keeping else None
+        if page is None and keeping:
+            page = cache.get(key)
+            if page is not None and not pagetags.still_good(page.tags, page.started):
+                page = None
+            if page is not None:
+                recent_pages.put(key, page, clock.tick)
+        if page is not None:
+            response = rebuild(page, clock)
             # A reader who has this very page already gets a 304 and no body.
             return get_conditional_response(request, etag=response["ETag"], response=response)
         response = self.get_response(request)
         if may_store(request, response):
-            for_shared_caches(response)
-            if not response.has_header("ETag"):
-                set_response_etag(response)
-            stored = freeze(response)
-            cache.set(key, stored, settings.MAGAZINE_PAGE_CACHE_SECONDS)
-            recent_pages.put(key, stored)
+            for_shared_caches(response, clock)
+            if keeping:
+                if not response.has_header("ETag"):
+                    set_response_etag(response)
+                tags = tuple(response[settings.MAGAZINE_CACHE_TAG_HEADER].split())
+                # Started at the tick read before the page was made: whatever is forgotten
+                # from now on may be missing from it, so the check above finds it stale.
+                page = freeze(response, tags, clock.tick)
+                cache.set(key, page, settings.MAGAZINE_PAGE_CACHE_SECONDS)
+                recent_pages.put(key, page, clock.tick)
         return response
+
+
+def scheduled_pieces_went_live(clock):
+    """Forget what the pieces scheduled up to now change, once, and read the clock again."""
+    now = time.time()
+    if cache.add(SCHEDULE_LOCK_KEY, 1, timeout=30):
+        try:
+            went_live = derived.went_live(
+                datetime.fromtimestamp(clock.checked, UTC), datetime.fromtimestamp(now, UTC)
+            )
+            pagetags.forget(went_live)
+            pagetags.schedule(checked=now)
+        finally:
+            cache.delete(SCHEDULE_LOCK_KEY)
+    return pagetags.read_clock()
 
 
 class RecentPages:
     """The pages this process served last, so that a popular page skips the shared cache.
 
-    Keys carry the generation, so a change shows here as soon as it does in the shared cache,
-    and no page is kept here longer than MAGAZINE_PAGE_CACHE_SECONDS either.
+    Each is kept with the tick it was last found good at: while the clock stands there, it is
+    served with no look at the shared cache beyond the clock; once the clock moves, its tags are
+    checked once. None is kept longer than MAGAZINE_PAGE_CACHE_SECONDS either.
     """
 
     def __init__(self, size=1024):
@@ -92,16 +142,23 @@ class RecentPages:
         self.pages = {}
         self.lock = threading.Lock()
 
-    def get(self, key):
+    def get(self, key, tick):
         entry = self.pages.get(key)
-        if entry is None or entry[0] <= time.monotonic():
+        if entry is None:
             return None
-        return entry[1]
+        expires, page, checked_at = entry
+        if expires <= time.monotonic():
+            return None
+        if checked_at != tick:
+            if not pagetags.still_good(page.tags, page.started):
+                return None
+            self.pages[key] = (expires, page, tick)
+        return page
 
-    def put(self, key, stored):
+    def put(self, key, page, tick):
         expires = time.monotonic() + settings.MAGAZINE_PAGE_CACHE_SECONDS
         with self.lock:
-            self.pages[key] = (expires, stored)
+            self.pages[key] = (expires, page, tick)
             while len(self.pages) > self.size:
                 # Dicts keep their order: the first key is the one put in longest ago.
                 del self.pages[next(iter(self.pages))]
@@ -120,8 +177,7 @@ def signed_in(request):
 
 def reads_cache(request):
     return (
-        settings.MAGAZINE_PAGE_CACHE
-        and request.method in ("GET", "HEAD")
+        request.method in ("GET", "HEAD")
         # Static files are whitenoise's, below: asking the cache first would only slow them.
         and not request.path.startswith(settings.STATIC_URL)
         and not signed_in(request)
@@ -143,86 +199,33 @@ def may_store(request, response):
     )
 
 
-def for_shared_caches(response):
-    """Cache-Control for a CDN or proxy in front: ask again after MAGAZINE_CDN_MAX_AGE."""
-    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.MAGAZINE_CDN_MAX_AGE)
+def for_shared_caches(response, clock):
+    """Cache-Control for a proxy in front: keep it MAGAZINE_CDN_MAX_AGE, never past a schedule."""
+    # A proxy hears of edits through purges, but nothing tells it when a scheduled piece goes
+    # live: it asks again by then, and that request brings the change about.
+    seconds = settings.MAGAZINE_CDN_MAX_AGE
+    if clock.due - time.time() < seconds:
+        seconds = max(0, math.ceil(clock.due - time.time()))
+    patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
     patch_vary_headers(response, ["Cookie"])
 
 
-def page_key(request, generation):
+def page_key(request):
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
-    return f"page:{generation}:{digest}"
+    return f"page:{digest}"
 
 
-def freeze(response):
-    headers = {
-        name.lower(): (name, value)
-        for name, value in response.items()
-        if name.lower() not in FRESH_HEADERS
-    }
-    return (response.status_code, response.content, headers)
+def freeze(response, tags, started):
+    headers = [
+        (name, value) for name, value in response.items() if name.lower() not in FRESH_HEADERS
+    ]
+    return Page(response.status_code, response.content, headers, tags, started)
 
 
-def rebuild(stored):
-    status, content, headers = stored
-    response = HttpResponse(content, status=status)
-    # The headers were checked when the page was first made; setting them one by one again
-    # (each encoded and checked anew) cost a page from the cache a quarter of its time.
-    response.headers._store = dict(headers)
+def rebuild(page, clock):
+    response = HttpResponse(page.content, status=page.status, headers=page.headers)
+    if clock.due - time.time() < settings.MAGAZINE_CDN_MAX_AGE:
+        # Kept before a piece was scheduled: a proxy must still ask again by its time.
+        for_shared_caches(response, clock)
     return response
-
-
-def current_generation():
-    """The generation pages are kept under now, started afresh when a scheduled piece goes live."""
-    state = cache.get(STATE_KEY)
-    if state is None or (state[1] is not None and state[1] <= time.time()):
-        return start_generation()
-    return state[0]
-
-
-def start_generation():
-    """Begin a new generation: every page kept so far is left to expire unseen."""
-    generation = uuid.uuid4().hex[:12]
-    cache.set(STATE_KEY, (generation, next_scheduled_time()), None)
-    return generation
-
-
-def next_scheduled_time():
-    """When the next piece already scheduled becomes public, as a timestamp, or None."""
-    from .models import Article
-
-    upcoming = Article.objects.filter(
-        status__in=Article.LIVE_STATUSES, published_at__gt=now()
-    ).aggregate(first=Min("published_at"))["first"]
-    return upcoming.timestamp() if upcoming else None
-
-
-def readers_see_a_change(**kwargs):
-    """Start a new generation once the change is committed, never before readers can see it."""
-    # Started before the commit, a reader in between could keep the old page for a generation.
-    # One new generation per transaction is enough, however many rows it changes (an import);
-    # per savepoint, in fact, since rolling a savepoint back drops what was asked within it.
-    connection = transaction.get_connection()
-    savepoints = set(connection.savepoint_ids)
-    if not any(
-        callback is start_generation and asked_in == savepoints
-        for asked_in, callback, _ in getattr(connection, "run_on_commit", [])
-    ):
-        transaction.on_commit(start_generation)
-
-
-def connect_signals():
-    """Listen for changes to everything a reader page shows."""
-    from taggit.models import Tag, TaggedItem
-
-    from .models import Article, Byline, Contributor, Image, ImageCredit, Rendition, Section
-
-    for model in (Article, Byline, Contributor, Image, ImageCredit, Rendition, Section, Tag):
-        post_save.connect(readers_see_a_change, sender=model, dispatch_uid=f"pages-{model}")
-        post_delete.connect(readers_see_a_change, sender=model, dispatch_uid=f"pages-d-{model}")
-    post_save.connect(readers_see_a_change, sender=TaggedItem, dispatch_uid="pages-tagged")
-    post_delete.connect(readers_see_a_change, sender=TaggedItem, dispatch_uid="pages-d-tagged")
-    m2m_changed.connect(
-        readers_see_a_change, sender=Article.tags.through, dispatch_uid="pages-m2m-tags"
-    )

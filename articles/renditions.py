@@ -1,28 +1,24 @@
 """Renditions: resized AVIF, WebP and JPEG copies of each picture, and its share card.
 
-They are made when a picture (or its credit) is saved, never while a page is being served,
-so that a reader only ever downloads a file sized for their screen. The first half of this
-module works on a Pillow image alone (the benchmark calls it without a database); the
-second half keeps the Rendition rows and their files in step with the pictures.
+They are made once a picture (or its credit) is saved and committed (articles/derived.py),
+never while a page is being served, so that a reader only ever downloads a file sized for
+their screen. The first half of this module works on a Pillow image alone (the benchmark calls
+it without a database); the second half keeps the Rendition rows and files in step with it.
 """
 
 import hashlib
 import io
 import uuid
 from dataclasses import dataclass
-from functools import partial
 
-from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps
 
-from . import licenses, pagecache
-from . import storage as media_journal
-from .models import Image, ImageCredit, Rendition
+from . import licenses
+from .models import Image, Rendition
 
 # Plain strings, as stored in Rendition.kind and .format, so that fingerprints hash the same.
 WIDTH = "width"
@@ -292,14 +288,11 @@ def make_renditions(image, kinds=KINDS):
             Image.objects.select_for_update().filter(pk=image.pk).exists()
             image.renditions.filter(kind__in=kinds).delete()
             Rendition.objects.bulk_create(made)
-            record_index(image, image.renditions.all())
-            # bulk_create sends no signal: pages must learn of the new sizes all the same.
-            pagecache.readers_see_a_change()
+            record_index(image, Rendition.objects.filter(image=image))
     except BaseException:
         for rendition in made:
             rendition.file.storage.delete(rendition.file.name)
         raise
-    forget_prefetched_renditions(image)
     return made
 
 
@@ -309,14 +302,13 @@ def ensure_renditions(image):
     if kinds:
         return make_renditions(image, kinds)
     # Saved from a copy loaded before its renditions were last made, the index may be behind.
-    record_index(image, image.renditions.all())
+    record_index(image, Rendition.objects.filter(image=image))
     return []
 
 
 def delete_renditions(image):
     """Delete the picture's renditions: the rows now, their files once the deletion commits."""
-    image.renditions.all().delete()
-    forget_prefetched_renditions(image)
+    Rendition.objects.filter(image=image).delete()
     record_index(image, [])
 
 
@@ -326,70 +318,3 @@ def record_index(image, renditions):
     if index != image.renditions_index:
         image.renditions_index = index
         Image.objects.filter(pk=image.pk).update(renditions_index=index)
-
-
-def forget_prefetched_renditions(image):
-    # A prefetched list would go on showing the renditions just replaced.
-    getattr(image, "_prefetched_objects_cache", {}).pop("renditions", None)
-
-
-# Signals: connected in ArticlesConfig.ready().
-
-# Saving only these fields (update_fields) cannot change what the renditions show.
-WATCHED_FIELDS = {"file", *Image.CROP_FIELDS, "focal_x", "focal_y"}
-
-
-def image_saved(sender, instance, raw=False, update_fields=None, **kwargs):
-    # Loading a fixture (raw) must not touch files; saving the alt text alone changes nothing.
-    if raw or (update_fields is not None and not WATCHED_FIELDS & set(update_fields)):
-        return
-    ensure_renditions(instance)
-
-
-def credit_saved(sender, instance, raw=False, **kwargs):
-    # The credit is saved after its picture, so a new picture's licence is first known here.
-    if raw:
-        return
-    image = instance.image
-    # The picture may still hold the credit as it was, or none at all.
-    image.credit = instance
-    ensure_renditions(image)
-
-
-def rendition_deleted(sender, instance, **kwargs):
-    if instance.file:
-        delete_file_on_commit(instance.file.storage, instance.file.name)
-    # However the row went, pages must stop offering its file.
-    image = Image.objects.filter(pk=instance.image_id).only("renditions_index").first()
-    if image is not None:
-        index = [entry for entry in image.renditions_index if entry[-1] != instance.file.name]
-        if index != image.renditions_index:
-            Image.objects.filter(pk=image.pk).update(renditions_index=index)
-
-
-def image_deleted(sender, instance, **kwargs):
-    # Its renditions go by cascade (and rendition_deleted); the original goes here, unless
-    # another row somehow names the same file.
-    name = instance.file.name if instance.file else ""
-    if name and not Image.objects.filter(file=name).exists():
-        delete_file_on_commit(instance.file.storage, name)
-
-
-def delete_file_on_commit(storage, name):
-    # If the deletion is rolled back, the row comes back and must still find its file.
-    transaction.on_commit(partial(storage.delete, name))
-    # Journaled too: should the process die between the commit and the deletion, the sweep
-    # after it finds the file unreferenced and deletes it.
-    if media_journal.journaling():
-        media_journal.record(name)
-
-
-def connect_signals():
-    """Keep renditions in step with pictures and credits, their proxies included."""
-    for model in apps.get_app_config("articles").get_models():
-        if issubclass(model, Image):
-            post_save.connect(image_saved, sender=model, dispatch_uid=f"renditions:{model}")
-            post_delete.connect(image_deleted, sender=model, dispatch_uid=f"originals:{model}")
-        elif issubclass(model, ImageCredit):
-            post_save.connect(credit_saved, sender=model, dispatch_uid=f"renditions:{model}")
-    post_delete.connect(rendition_deleted, sender=Rendition, dispatch_uid="rendition-files")

@@ -14,7 +14,6 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections, router
 from django.db.models import Case, F, OuterRef, Subquery, Value, When
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -202,11 +201,6 @@ def index_articles(ids=None, model=None, using=None):
             _index_sqlite(articles, ids[start : start + CHUNK_SIZE], connections[using])
 
 
-def update_search_index(article):
-    """Bring one piece's index entry up to date with its text, byline and tags."""
-    index_articles([article.pk], type(article), article._state.db)
-
-
 def _name_sources(articles):
     """For byline names and tag names: (rows, piece id field, name field) to narrow to pieces."""
     meta = articles.model._meta
@@ -271,64 +265,3 @@ def _names_by_article(rows):
 
 def _delete_rows(cursor, ids):
     cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(ids))})", ids)
-
-
-def _article_deleted(sender, instance, using, **kwargs):
-    # On PostgreSQL the vector goes with the row; the FTS5 table is separate.
-    if connections[using].vendor != "postgresql":
-        with connections[using].cursor() as cursor:
-            _delete_rows(cursor, [instance.pk])
-
-
-def _byline_changed(sender, instance, using, raw=False, **kwargs):
-    if not raw:
-        index_articles([instance.article_id], using=using)
-
-
-def _contributor_saved(sender, instance, using, created, raw=False, update_fields=None, **kw):
-    # Only a new name changes what is indexed; a new user link or photo does not.
-    if created or raw or (update_fields is not None and "name" not in update_fields):
-        return
-    index_articles(instance.articles.values_list("pk", flat=True), using=using)
-
-
-def _tags_changed(sender, instance, action, using, **kwargs):
-    # The tagged-item table is shared by every model with tags; only pieces are indexed.
-    if action.startswith("post_") and instance._meta.label == "articles.Article":
-        index_articles([instance.pk], type(instance), using)
-
-
-def _tag_saved(sender, instance, using, created, raw=False, **kwargs):
-    if not (created or raw):
-        index_articles(_tagged_articles(instance), using=using)
-
-
-def _tag_deleting(sender, instance, **kwargs):
-    # Once deleted, a tag no longer says which pieces carried it: remember them first.
-    instance._search_articles = list(_tagged_articles(instance))
-
-
-def _tag_deleted(sender, instance, using, **kwargs):
-    index_articles(getattr(instance, "_search_articles", []), using=using)
-
-
-def _tagged_articles(tag):
-    from .models import Article
-
-    return Article.objects.filter(tags=tag).values_list("pk", flat=True)
-
-
-def connect_signals():
-    """Keep the index in step with bylines, contributors' names, tags, and deleted pieces."""
-    # Models named by label: this module is imported while the models are still being loaded.
-    for signal, receiver, sender in [
-        (post_delete, _article_deleted, "articles.Article"),
-        (post_save, _byline_changed, "articles.Byline"),
-        (post_delete, _byline_changed, "articles.Byline"),
-        (post_save, _contributor_saved, "articles.Contributor"),
-        (m2m_changed, _tags_changed, "taggit.TaggedItem"),
-        (post_save, _tag_saved, "taggit.Tag"),
-        (pre_delete, _tag_deleting, "taggit.Tag"),
-        (post_delete, _tag_deleted, "taggit.Tag"),
-    ]:
-        signal.connect(receiver, sender=sender, dispatch_uid=f"search:{receiver.__name__}")

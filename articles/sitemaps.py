@@ -10,6 +10,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from taggit.models import Tag
 
+from . import pagetags
 from .feeds import feed_picture
 from .models import Article, Contributor, Section
 
@@ -18,6 +19,8 @@ class ArticleSitemap(Sitemap):
     """Each public piece, when it last changed, and its picture (Google's image extension)."""
 
     def items(self):
+        # One tag for the whole list: any public piece changing forgets the sitemap.
+        pagetags.shows("sitemap")
         # The text is not needed to list a piece, and a sitemap lists every one of them.
         return Article.objects.public().defer("body", "body_html").select_related("hero_image")
 

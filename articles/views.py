@@ -9,7 +9,7 @@ from django.views.generic import DetailView, ListView
 from django.views.static import serve
 from taggit.models import Tag
 
-from . import metadata, search
+from . import metadata, pagetags, search
 from .models import Article, Contributor, Image, Section
 
 
@@ -34,12 +34,20 @@ class PublicArticleList(ListView):
     def narrow(self, articles):
         return articles
 
+    def scope(self):
+        """What the listing is of: None for every public piece, else a section, tag or person."""
+        return None
+
     def describe(self):
         """The page's title and description, for search engines and shared links."""
         return settings.MAGAZINE_NAME, settings.MAGAZINE_TAGLINE
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        page.object_list = list(page.object_list)
+        pagetags.shows_listing(self.scope())
+        pagetags.shows_pieces(page.object_list)
         title, description = self.describe()
         context["page_meta"] = metadata.listing_page(
             self.request, context["page_obj"], title=title, description=description
@@ -55,6 +63,9 @@ class SectionView(PublicArticleList):
     def narrow(self, articles):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
         return articles.filter(section=self.section)
+
+    def scope(self):
+        return self.section
 
     def describe(self):
         name = self.section.name
@@ -77,6 +88,9 @@ class TagView(PublicArticleList):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return articles.filter(tags=self.tag)
 
+    def scope(self):
+        return self.tag
+
     def describe(self):
         return self.tag.name, metadata.pieces(f"tagged {self.tag.name}")
 
@@ -96,11 +110,15 @@ class ContributorView(PublicArticleList):
         )
         return articles.filter(bylines__contributor=self.contributor)
 
+    def scope(self):
+        return self.contributor
+
     def describe(self):
         name = self.contributor.name
         return name, self.contributor.bio or metadata.pieces(f"by {name}")
 
     def get_context_data(self, **kwargs):
+        pagetags.shows_contributors([self.contributor])
         return super().get_context_data(contributor=self.contributor, **kwargs)
 
 
@@ -125,6 +143,9 @@ class ContributorIndexView(ListView):
             title="Contributors",
             description=f"Everyone whose work {settings.MAGAZINE_NAME} has published.",
         )
+        # Who is listed, and how many pieces each has, changes with any piece published.
+        pagetags.shows_listing()
+        pagetags.shows_contributors(context["object_list"])
         return context
 
 
@@ -159,6 +180,9 @@ class CreditsView(ListView):
             description=f"Who made each picture {settings.MAGAZINE_NAME} has published, where "
             "it came from, and the licence it is used under.",
         )
+        pagetags.shows("credits")
+        for image in context["object_list"]:
+            pagetags.shows(f"i{image.pk}", *(f"a{piece.pk}" for piece in image.public_pieces))
         return context
 
 
@@ -176,7 +200,11 @@ class SearchView(ListView):
         return search.search(self.query)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(search_query=self.query, **kwargs)
+        context = super().get_context_data(search_query=self.query, **kwargs)
+        # Any public piece's text may now match, or no longer.
+        pagetags.shows("search")
+        pagetags.shows_pieces(hit.article for hit in context["object_list"])
+        return context
 
 
 class ArticleView(DetailView):
@@ -202,10 +230,16 @@ class ArticleView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        related = list(article.related())
+        tags = article.tags.all()
+        pagetags.shows_pieces([article])
+        pagetags.shows_tags(tags)
+        # The related pieces are the latest of those sharing its tags: a window of each.
+        pagetags.shows(*(f"a{piece.pk}" for piece in related), *(f"list-t{t.pk}" for t in tags))
         return super().get_context_data(
             page_meta=metadata.article_page(article, self.request),
             json_ld=metadata.json_ld(metadata.news_article(article, self.request)),
-            related=article.related(),
+            related=related,
             current_section=article.section,
             **kwargs,
         )

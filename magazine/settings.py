@@ -179,8 +179,6 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 # Uploaded images are served by the site itself unless a proxy or object store does it.
 SERVE_MEDIA = env_flag("SERVE_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)
-# Files a request writes are listed here until their rows commit (articles/storage.py).
-MAGAZINE_MEDIA_JOURNAL_DIR = DATA_DIR / "journal"
 
 STORAGES = {
     # Uploads, on this machine's disk or in the bucket; either way a save that fails or dies
@@ -242,6 +240,16 @@ MAGAZINE_PAGE_CACHE_SECONDS = int(os.environ.get("MAGAZINE_PAGE_CACHE_SECONDS", 
 # How long a CDN or proxy in front may serve a page without asking again; 0 means it asks every
 # time (an unchanged page then costs a 304), so an editor's change shows at once there too.
 MAGAZINE_CDN_MAX_AGE = int(os.environ.get("MAGAZINE_CDN_MAX_AGE", "0"))
+# Each reader page names what it shows in this header (articles/pagetags.py), for a proxy in
+# front that can purge by tag: "Cache-Tag" for Varnish with xkey (README), "Surrogate-Key"
+# for Fastly.
+MAGAZINE_CACHE_TAG_HEADER = os.environ.get("MAGAZINE_CACHE_TAG_HEADER", "Cache-Tag")
+# After a commit, the site asks this address (with PURGE and the header above) to drop the
+# pages that show what changed. Empty: no proxy in front keeps pages, so none is asked.
+MAGAZINE_CACHE_PURGE_URL = os.environ.get("MAGAZINE_CACHE_PURGE_URL", "")
+# Parts of pages kept between requests under the versions of what they show, so that a page
+# the page cache does not have is made quickly. MAGAZINE_FRAGMENT_CACHE=0 turns them off.
+MAGAZINE_FRAGMENT_CACHE = env_flag("MAGAZINE_FRAGMENT_CACHE", default=True)
 
 # Deployment security. HTTPS is assumed outside development, the demo and the tests; a reverse
 # proxy that ends TLS says so in a header named by SECURE_PROXY_SSL_HEADER, for example

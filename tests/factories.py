@@ -7,6 +7,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import TestCase
 from django.utils import timezone
 from PIL import Image as PILImage
 
@@ -22,6 +24,15 @@ REFERENCE_CREDIT = (
     "“27th Africa-France Summit, Bamako” (unmodified) by United Nations Photo "
     "is licensed under CC BY-NC-ND 2.0"
 )
+
+
+def committed():
+    """Work out what the block changed as if it had committed (articles/derived.py).
+
+    Inside a test's transaction nothing commits, so the work registered for after the commit is
+    run at the end of the block; in a test whose saves really commit, it has run already.
+    """
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def jpeg_bytes(width=64, height=36, colour=(120, 90, 60)):
@@ -47,14 +58,16 @@ def make_contributor(**fields):
 def make_image(credit=None, **fields):
     fields.setdefault("alt_text", "A test picture of a brown rectangle")
     image = Image(file=ContentFile(jpeg_bytes(), name="picture.jpg"), **fields)
-    image.save()
     credit_fields = {
         "title": "A brown rectangle",
         "creator": "Test Photographer",
         "license": "cc-by-4.0",
         **(credit or {}),
     }
-    ImageCredit.objects.create(image=image, **credit_fields)
+    # A picture and its credit are saved as one unit, as everywhere in the site.
+    with committed(), transaction.atomic():
+        image.save()
+        ImageCredit.objects.create(image=image, **credit_fields)
     return image
 
 
@@ -82,13 +95,16 @@ def make_article(*, bylines=None, tags=(), section=None, **fields):
     fields.setdefault("status", Article.Status.PUBLISHED)
     if "published_at" not in fields and fields["status"] in Article.LIVE_STATUSES:
         fields["published_at"] = timezone.now() - timedelta(days=1, minutes=n)
-    article = Article.objects.create(section=section or make_section(), **fields)
-    for position, (contributor, role) in enumerate(bylines or [(make_contributor(), "")]):
-        Byline.objects.create(
-            article=article, contributor=contributor, role=role, position=position
-        )
-    if tags:
-        article.tags.add(*tags)
+    section = section or make_section()
+    bylines = bylines or [(make_contributor(), "")]
+    with committed(), transaction.atomic():
+        article = Article.objects.create(section=section, **fields)
+        for position, (contributor, role) in enumerate(bylines):
+            Byline.objects.create(
+                article=article, contributor=contributor, role=role, position=position
+            )
+        if tags:
+            article.tags.add(*tags)
     return article
 
 

@@ -15,6 +15,7 @@ from articles.models import Article
 from .factories import (
     REFERENCE_CREDIT,
     REFERENCE_HEADLINE,
+    committed,
     make_article,
     make_contributor,
     make_image,
@@ -141,7 +142,8 @@ def test_the_picture_travels_as_an_enclosure_with_its_credit(client, reference, 
 
 def test_a_picture_without_renditions_is_offered_as_its_original(client, reference):
     image = reference.hero_image
-    image.renditions.all().delete()
+    with committed():
+        image.renditions.all().delete()
     _, parsed = read_feed(client, "/feed/")
     [enclosure] = entry_for(parsed, reference).enclosures
     assert enclosure.href == SITE + image.file.url

@@ -398,9 +398,11 @@ def test_the_article_page_costs_the_same_queries_with_1_related_candidate_or_30(
         return len(queries)
 
     make_article(tags=["Mali"], hero_image=make_image())
-    # The first page of a generation reads the sections; the count is of the pages after it.
+    # The first page after the sections changed reads them; the count is of the pages after it.
     queries_for_article_page()
     with_1 = queries_for_article_page()
     for n in range(29):
-        make_article(tags=REFERENCE_TAGS[: 1 + n % 5], hero_image=make_image())
+        make_article(
+            tags=REFERENCE_TAGS[: 1 + n % 5], hero_image=make_image(), section=reference.section
+        )
     assert queries_for_article_page() == with_1

@@ -12,7 +12,6 @@ from taggit.models import TaggedItem
 
 from ..credits import requirements_message
 from ..rendering import count_words, reading_minutes, render_markdown
-from ..search import update_search_index
 from .images import Image
 
 # How many of the latest tagged pieces the related list is chosen from.
@@ -189,11 +188,15 @@ class Article(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
     # Filled by articles.search on PostgreSQL (SQLite keeps its index in an FTS5 table instead).
     search_vector = SearchVectorField(null=True, editable=False)
+    # The listings this piece was public in when its change was last worked out (articles/
+    # derived.py): what readers saw before a change decides which pages it forgets. [] if not
+    # public; None for a piece from before footprints, which is assumed to be in every list.
+    public_footprint = models.JSONField(null=True, default=list, editable=False)
 
     objects = ArticleQuerySet.as_manager()
-    # Every save keeps a revision; the rendered HTML and the search index are derived, so they
-    # are not kept twice.
-    history = HistoricalRecords(excluded_fields=["body_html", "search_vector"])
+    # Every save keeps a revision; the rendered HTML, the search index and the footprint are
+    # derived, so they are not kept twice.
+    history = HistoricalRecords(excluded_fields=["body_html", "search_vector", "public_footprint"])
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -223,7 +226,6 @@ class Article(models.Model):
             )
         self.version = (stored["version"] if stored else 0) + 1
         super().save(*args, **kwargs)
-        update_search_index(self)
         # A publish date is set only by publishing or scheduling, and kept when a piece is
         # unpublished: with one, the old address may be in readers' links and must still work.
         if stored and stored["slug"] != self.slug and stored["published_at"] is not None:

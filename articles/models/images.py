@@ -12,6 +12,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from .. import licenses
+from .renditions import Rendition, picture_sources
 
 
 def image_upload_to(instance, filename):
@@ -78,8 +79,6 @@ class Image(models.Model):
 
     def made_renditions(self):
         """The picture's renditions as its index lists them, without a query."""
-        from .renditions import Rendition
-
         # Read once per page: the picture, its share card and the JSON-LD all ask.
         made = self.__dict__.get("_made_renditions")
         if made is None or made[0] is not self.renditions_index:
@@ -89,14 +88,10 @@ class Image(models.Model):
 
     def picture_sources(self):
         """The srcset of each format for <picture>, or None while there are no renditions."""
-        from .renditions import picture_sources
-
         return picture_sources(self.made_renditions())
 
     def share_card(self):
         """The Open Graph card among the renditions, or None."""
-        from .renditions import Rendition
-
         return next((r for r in self.made_renditions() if r.kind == Rendition.Kind.SHARE), None)
 
     def clean(self):

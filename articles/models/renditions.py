@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
-from .images import Image
-
 
 @dataclass(frozen=True)
 class PictureSources:
@@ -94,7 +92,7 @@ class Rendition(models.Model):
         WEBP = "webp", "WebP"
         JPEG = "jpeg", "JPEG"
 
-    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    image = models.ForeignKey("Image", on_delete=models.CASCADE, related_name="renditions")
     kind = models.CharField(max_length=5, choices=Kind.choices)
     format = models.CharField(max_length=4, choices=Format.choices)
     width = models.PositiveIntegerField()

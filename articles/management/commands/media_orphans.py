@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ...storage import stored_names, unreferenced
+from ...storage import orphans
 
 DEFAULT_MINUTES = 60
 
@@ -39,34 +39,26 @@ class Command(BaseCommand):
             raise CommandError("--older-than is a number of minutes: 0 or more.")
         storage = default_storage
         cutoff = timezone.now() - timedelta(minutes=older_than)
-        orphans = []
+        found = []
         total = 0
-        # The database first: it rules out nearly every file without asking storage about it.
-        for name in unreferenced(stored_names(storage)):
-            try:
-                if storage.get_modified_time(name) > cutoff:
-                    continue
-                size = storage.size(name)
-            except FileNotFoundError:
-                # Deleted since it was listed: nothing left to report.
-                continue
-            orphans.append(name)
+        for name, size in orphans(storage, cutoff):
+            found.append(name)
             total += size
             self.stdout.write(f"{name}  {size_text(size)}")
         age = f"older than {older_than} minutes"
-        if not orphans:
+        if not found:
             self.stdout.write(f"No orphan media files {age}.")
             return
         if not delete:
             self.stdout.write(
-                f"{len(orphans)} orphan media file(s) {age}, {size_text(total)} in all. "
+                f"{len(found)} orphan media file(s) {age}, {size_text(total)} in all. "
                 "Run again with --delete to remove them."
             )
             return
-        for name in orphans:
+        for name in found:
             storage.delete(name)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Deleted {len(orphans)} orphan media file(s) {age}, {size_text(total)} in all."
+                f"Deleted {len(found)} orphan media file(s) {age}, {size_text(total)} in all."
             )
         )

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from ... import derived
 from ...models import Image
 from ...renditions import KINDS, make_renditions, stale_kinds
 
@@ -53,6 +54,8 @@ class Command(BaseCommand):
                 # One picture at a time: a bad original costs its own renditions, no others.
                 with transaction.atomic():
                     made += len(make_renditions(image, kinds))
+                    # Pages showing the picture offer its new files once this commits.
+                    derived.note("pictures", image.pk)
             except Exception as error:
                 # Reported at the end; the other pictures still get theirs.
                 failed.append(f"picture {image.pk} ({image.file.name}): {error}")

@@ -1,0 +1,367 @@
+"""Work derived from content, in one place: renditions, the search index, and forgotten pages.
+
+`WATCHED` below is the one registry of "when this changes, do that". While a transaction runs,
+each change is only noted; once it commits, `flush` works out everything at once, so a picture
+saved with its credit is encoded once, and a piece saved with its byline and tags is indexed
+once. Nothing here runs inside a model's save() or while a reader's page is being made.
+
+What a change means for readers is decided from what they could see before and after it. Each
+piece keeps the listings it is public in (`Article.public_footprint`): a draft's save finds
+both empty and forgets no page; an edit of a published piece forgets the pages that show it;
+publishing and unpublishing also forget the listings it enters or leaves.
+
+Everything is read afresh from the database after the commit, so noting a change that was then
+rolled back (a savepoint, or a whole transaction) costs a little work and changes nothing.
+"""
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from taggit.models import Tag, TaggedItem
+
+from . import pagetags, renditions, search
+from .models import Article, Byline, Contributor, Image, ImageCredit, Rendition, Section
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Changes:
+    """What one transaction changed that derived data depends on, by primary key."""
+
+    pieces: set = field(default_factory=set)
+    # Deleted pieces, with the listings they were public in (their row is gone after commit).
+    gone_pieces: dict = field(default_factory=dict)
+    # Pictures whose file, crop, focal point or licence changed: their renditions may be stale.
+    to_render: set = field(default_factory=set)
+    # Pictures some of whose renditions were deleted: their index must stop listing them.
+    unlisted: set = field(default_factory=set)
+    # Pictures whose alt text, caption, credit or renditions readers may see changed.
+    pictures: set = field(default_factory=set)
+    contributors: set = field(default_factory=set)
+    sections: set = field(default_factory=set)
+    tags: set = field(default_factory=set)
+    # Pieces whose index entry names a contributor or a tag that changed.
+    to_index: set = field(default_factory=set)
+    # Files whose rows are deleted: (storage, name), removed once the deletion commits.
+    files: list = field(default_factory=list)
+
+    def __bool__(self):
+        return any(vars(self).values())
+
+
+_local = threading.local()
+
+
+def pending():
+    """The changes noted on this thread and not yet worked out."""
+    if not hasattr(_local, "changes"):
+        _local.changes = Changes()
+    return _local.changes
+
+
+def note(kind, value):
+    """Note a change, and work everything out once the transaction it belongs to commits."""
+    changes = pending()
+    target = getattr(changes, kind)
+    if isinstance(target, set):
+        target.add(value)
+    elif isinstance(target, dict):
+        target.update([value])
+    else:
+        target.append(value)
+    # Registered with every change: a savepoint rolled back takes its own registrations with
+    # it, and whichever registration survives finds everything noted. Only the first to run
+    # has work left; in autocommit it runs at once.
+    transaction.on_commit(flush, robust=True)
+
+
+def discard_pending():
+    """Drop what was noted in a transaction that was rolled back (as every test's is)."""
+    _local.changes = Changes()
+
+
+def flush():
+    """Work out everything the committed changes imply, in the order pages depend on it."""
+    changes = pending()
+    if not changes:
+        return
+    _local.changes = Changes()
+    # Each step is kept from the others' failures: a picture that cannot be rendered still
+    # leaves its piece indexed and the pages that show it forgotten (they show its original).
+    for step in (delete_files, render_pictures, index_pieces, forget_pages):
+        try:
+            step(changes)
+        except Exception:
+            logger.exception("Could not finish %s after a commit.", step.__name__)
+
+
+def delete_files(changes):
+    for storage, name in changes.files:
+        storage.delete(name)
+
+
+def render_pictures(changes):
+    for image in Image.objects.filter(pk__in=changes.unlisted - changes.to_render):
+        renditions.record_index(image, Rendition.objects.filter(image=image))
+    for image in Image.objects.select_related("credit").filter(pk__in=changes.to_render):
+        try:
+            renditions.ensure_renditions(image)
+        except Exception:
+            # Pages show the original until `manage.py renditions` (run at every start) tries again.
+            logger.exception("Could not make the renditions of picture %s.", image.pk)
+
+
+def index_pieces(changes):
+    search.index_articles(sorted(changes.pieces | changes.to_index))
+
+
+def forget_pages(changes):
+    pagetags.forget(pages_to_forget(changes))
+    if changes.pieces or changes.gone_pieces:
+        # A piece scheduled, rescheduled or unscheduled moves the next time to look.
+        pagetags.schedule()
+
+
+# What readers could see, and which of their pages a change forgets.
+
+
+def footprint(article):
+    """The listings a public piece appears in, and what else places it there; [] if not public."""
+    if not article.is_public:
+        return []
+    marks = {
+        "list",
+        f"list-s{article.section_id}",
+        f"published:{article.published_at.isoformat()}",
+        *(f"list-c{byline.contributor_id}" for byline in article.bylines.all()),
+        *(f"list-t{tag.pk}" for tag in article.tags.all()),
+    }
+    if article.hero_image_id:
+        marks |= {"credits", f"picture:{article.hero_image_id}"}
+    return sorted(marks)
+
+
+def page_tags(marks):
+    """The page-cache tags among a footprint's marks (the rest only tell two footprints apart)."""
+    return {mark for mark in marks if ":" not in mark}
+
+
+def piece_tags(pk, before, now, *, edited=True):
+    """The tags to forget for one piece, from the listings it was public in and is now."""
+    if not before and not now:
+        # Never seen by a reader, then or now: a draft, a submission, a declined piece.
+        return set()
+    tags = set()
+    if edited or before != now:
+        # Its own page, every page that shows it, and every text it could now be found by.
+        tags |= {f"a{pk}", "search", "sitemap"}
+    if before != now:
+        # It entered or left a listing, or moved within them: each window of them changes.
+        tags |= page_tags(before) | page_tags(now)
+    return tags
+
+
+def previous_footprint(article, now):
+    """What the piece was public in when last worked out; unknown means assume the most."""
+    if article.public_footprint is not None:
+        return article.public_footprint
+    if article.published_at is None:
+        return []
+    # Older than footprints, or made without saves (a bulk load): perhaps public, in any list.
+    return sorted(set(now) | {"list", "unknown:"})
+
+
+def pieces_tags(pks, *, edited=True):
+    """Forget the pages of these pieces as they are now, and record what they are public in."""
+    tags = set()
+    articles = Article.objects.filter(pk__in=pks).prefetch_related("bylines", "tags")
+    for article in articles.only(
+        "status", "published_at", "section_id", "hero_image_id", "public_footprint"
+    ):
+        now = footprint(article)
+        before = previous_footprint(article, now)
+        tags |= piece_tags(article.pk, before, now, edited=edited)
+        if article.public_footprint != now:
+            Article.objects.filter(pk=article.pk).update(public_footprint=now)
+    return tags
+
+
+def pages_to_forget(changes):
+    public = Article.objects.public()
+    tags = pieces_tags(changes.pieces)
+    for pk, before in changes.gone_pieces.items():
+        tags |= piece_tags(pk, before or [], [])
+    if changes.pictures:
+        shown = set(public.filter(hero_image__in=changes.pictures).values_list("hero_image_id"))
+        shown |= set(
+            Contributor.objects.filter(photo__in=changes.pictures, bylines__article__in=public)
+            .values_list("photo_id")
+        )  # fmt: skip
+        tags |= {f"i{pk}" for (pk,) in shown}
+    if changes.contributors:
+        named = Contributor.objects.filter(
+            pk__in=changes.contributors, bylines__article__in=public
+        ).values_list("pk", flat=True)
+        tags |= {f"c{pk}" for pk in named}
+    if changes.tags:
+        used = public.filter(tags__in=changes.tags).values_list("tags", flat=True)
+        tags |= {f"t{pk}" for pk in set(used)}
+    if changes.sections:
+        # Every page names the sections in its navigation.
+        tags |= {"nav", *(f"s{pk}" for pk in changes.sections)}
+    if tags & {*(f"c{pk}" for pk in changes.contributors), *(f"t{pk}" for pk in changes.tags)}:
+        tags |= {"search", "sitemap"}
+    if changes.sections:
+        tags.add("sitemap")
+    return tags
+
+
+def went_live(since, until):
+    """Forget what scheduled pieces change by becoming public between these two moments."""
+    pks = Article.objects.public().filter(published_at__gt=since, published_at__lte=until)
+    return pieces_tags(list(pks.values_list("pk", flat=True)), edited=False)
+
+
+# The registry: each signal below notes what its change means, and nothing more.
+
+
+def article_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        note("pieces", instance.pk)
+
+
+def article_deleted(sender, instance, **kwargs):
+    note("gone_pieces", (instance.pk, instance.public_footprint))
+
+
+def byline_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        note("pieces", instance.article_id)
+
+
+def tagged_item_changed(sender, instance, raw=False, **kwargs):
+    # The tagged-item table serves every model with tags; only pieces are ours.
+    if not raw and instance.content_type.model_class() is Article:
+        note("pieces", instance.object_id)
+
+
+def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if not reverse and isinstance(instance, Article):
+        note("pieces", instance.pk)
+    elif reverse:
+        for pk in pk_set or ():
+            note("pieces", pk)
+
+
+def tag_saved(sender, instance, created, raw=False, **kwargs):
+    if created or raw:
+        return
+    note("tags", instance.pk)
+    for pk in Article.objects.filter(tags=instance).values_list("pk", flat=True):
+        note("to_index", pk)
+
+
+def tag_deleting(sender, instance, **kwargs):
+    # Once the tag is gone, nothing says which pieces carried it: they are noted now.
+    for pk in Article.objects.filter(tags=instance).values_list("pk", flat=True):
+        note("pieces", pk)
+
+
+# Saving only these fields of a picture leaves its renditions as they are.
+RENDERED_FIELDS = {"file", *Image.CROP_FIELDS, "focal_x", "focal_y"}
+
+
+def image_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw:
+        return
+    if update_fields is None or RENDERED_FIELDS & set(update_fields):
+        note("to_render", instance.pk)
+    note("pictures", instance.pk)
+
+
+def image_deleted(sender, instance, **kwargs):
+    # Its renditions go by cascade; the original goes too, unless another row names the file.
+    name = instance.file.name if instance.file else ""
+    if name and not Image.objects.filter(file=name).exists():
+        note("files", (instance.file.storage, name))
+    note("pictures", instance.pk)
+
+
+def credit_changed(sender, instance, raw=False, **kwargs):
+    # The licence decides whether the picture may be cropped, and how its share card is made.
+    if not raw:
+        note("to_render", instance.image_id)
+        note("pictures", instance.image_id)
+
+
+def rendition_deleted(sender, instance, **kwargs):
+    if instance.file:
+        note("files", (instance.file.storage, instance.file.name))
+    note("unlisted", instance.image_id)
+    note("pictures", instance.image_id)
+
+
+def contributor_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    note("contributors", instance.pk)
+    # The index holds each byline's name.
+    for pk in instance.bylines.values_list("article_id", flat=True):
+        note("to_index", pk)
+
+
+def contributor_deleted(sender, instance, **kwargs):
+    note("contributors", instance.pk)
+
+
+def section_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        note("sections", instance.pk)
+
+
+WATCHED = [
+    (post_save, Article, article_saved),
+    (post_delete, Article, article_deleted),
+    (post_save, Byline, byline_changed),
+    (post_delete, Byline, byline_changed),
+    (post_save, TaggedItem, tagged_item_changed),
+    (post_delete, TaggedItem, tagged_item_changed),
+    (m2m_changed, Article.tags.through, tags_changed),
+    (post_save, Tag, tag_saved),
+    (pre_delete, Tag, tag_deleting),
+    (post_save, Image, image_saved),
+    (post_delete, Image, image_deleted),
+    (post_save, ImageCredit, credit_changed),
+    (post_delete, ImageCredit, credit_changed),
+    (post_delete, Rendition, rendition_deleted),
+    (post_save, Contributor, contributor_saved),
+    (post_delete, Contributor, contributor_deleted),
+    (post_save, Section, section_changed),
+    (post_delete, Section, section_changed),
+]
+
+
+def connect():
+    """Connect the registry; proxies of a watched model (the credit audit, the review queue) too."""
+    for signal, model, receiver in WATCHED:
+        for sender in [model, *proxies_of(model)]:
+            signal.connect(
+                receiver, sender=sender, dispatch_uid=f"derived:{receiver.__name__}:{sender}"
+            )
+
+
+def proxies_of(model):
+    from django.apps import apps
+
+    return [
+        other
+        for other in apps.get_models()
+        if other is not model and other._meta.proxy and other._meta.concrete_model is model
+    ]
+
