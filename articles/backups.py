@@ -28,7 +28,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
-from . import pagetags
+from . import pagetags, search
 from .snapshots import (
     check_postgres_dump,
     check_sqlite_integrity,
@@ -336,6 +336,9 @@ def restore_backup(archive, *, progress):
             f"--dbname={connection.settings_dict['NAME']}",
             str(archive.database),
         )
+    # The search index is derived after each commit: a snapshot can hold a piece committed a
+    # moment before its index entry was, so the index is made again from the pieces restored.
+    search.index_articles()
     # Pages kept in the cache show the database as it was before: readers must not see them.
     pagetags.forget({"all"})
 

@@ -305,3 +305,16 @@ def test_the_import_walk_sees_a_cycle_when_there_is_one(tmp_path):
         "pkg.b": imports_of(tmp_path / "b.py", "pkg.b", known),
     }
     assert "pkg.a" in reachable(graph, "pkg.a")
+
+
+def test_the_admin_says_whether_a_pictures_renditions_are_made(client, editor):
+    editor.is_superuser = True
+    editor.save()
+    client.force_login(editor)
+    image = make_image()
+    page = client.get(f"/admin/articles/image/{image.pk}/change/").content.decode()
+    assert f"{image.width} px wide in AVIF, WebP and JPEG, and the share card" in page
+    with committed():
+        Rendition.objects.filter(image=image).delete()
+    page = client.get(f"/admin/articles/image/{image.pk}/change/").content.decode()
+    assert "None yet: pages show the original until they are made" in page

@@ -205,11 +205,21 @@ class ImageAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "alt_text", "credit_line", "dimensions", "uploaded_at"]
     list_select_related = ["credit"]
     search_fields = ["alt_text", "caption", "credit__title", "credit__creator"]
-    readonly_fields = ["thumbnail", "dimensions", "uploaded_at", "uploaded_by"]
+    readonly_fields = ["thumbnail", "dimensions", "renditions", "uploaded_at", "uploaded_by"]
     fieldsets = [
         (
             None,
-            {"fields": ["file", "thumbnail", "dimensions", "alt_text", "decorative", "caption"]},
+            {
+                "fields": [
+                    "file",
+                    "thumbnail",
+                    "dimensions",
+                    "renditions",
+                    "alt_text",
+                    "decorative",
+                    "caption",
+                ]
+            },
         ),
         (
             "Crop and share card",
@@ -235,6 +245,10 @@ class ImageAdmin(admin.ModelAdmin):
             image.file.url,
             image.alt_text,
         )
+
+    @admin.display(description="Sizes sent to readers")
+    def renditions(self, image):
+        return image.renditions_summary() if image.pk else "Made once the picture is saved."
 
     @admin.display(description="Size")
     def dimensions(self, image):

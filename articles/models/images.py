@@ -90,6 +90,22 @@ class Image(models.Model):
         """The srcset of each format for <picture>, or None while there are no renditions."""
         return picture_sources(self.made_renditions())
 
+    def renditions_summary(self):
+        """What pages send of the picture: its renditions, or its original until they are made."""
+        made = self.made_renditions()
+        if not made:
+            # They are made once the save commits, before the editor's page comes back; a
+            # failure is logged, and the site tries again each time it starts.
+            return (
+                "None yet: pages show the original until they are made. They are made once the "
+                "picture is saved, and again when the site starts if that failed."
+            )
+        widths = sorted({r.width for r in made if r.kind == Rendition.Kind.WIDTH})
+        return (
+            f"{len(made)} files: {', '.join(map(str, widths))} px wide in AVIF, WebP and JPEG, "
+            "and the share card."
+        )
+
     def share_card(self):
         """The Open Graph card among the renditions, or None."""
         return next((r for r in self.made_renditions() if r.kind == Rendition.Kind.SHARE), None)
