@@ -364,4 +364,3 @@ def proxies_of(model):
         for other in apps.get_models()
         if other is not model and other._meta.proxy and other._meta.concrete_model is model
     ]
-

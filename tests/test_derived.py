@@ -170,27 +170,25 @@ def test_a_piece_with_bylines_and_tags_is_indexed_once_per_transaction(index_wri
 def test_nothing_is_worked_out_before_the_commit(index_writes, encodes):
     section = make_section()
     index_writes.clear()
-    with committed():
-        with transaction.atomic():
-            make_article_without_committing = Article.objects.create(
-                headline="Not yet", slug="not-yet", body="Text.", section=section
-            )
-            image = Image(file=SimpleUploadedFile("p.jpg", jpeg_bytes()), alt_text="A picture")
-            image.save()
-            # Still inside the transaction: no index row, no rendition.
-            assert index_writes == []
-            assert encodes == []
-            assert make_article_without_committing.pk
-    assert index_writes == [[make_article_without_committing.pk]]
+    with committed(), transaction.atomic():
+        unsaved = Article.objects.create(
+            headline="Not yet", slug="not-yet", body="Text.", section=section
+        )
+        image = Image(file=SimpleUploadedFile("p.jpg", jpeg_bytes()), alt_text="A picture")
+        image.save()
+        # Still inside the transaction: no index row, no rendition.
+        assert index_writes == []
+        assert encodes == []
+        assert unsaved.pk
+    assert index_writes == [[unsaved.pk]]
 
 
 def test_a_rolled_back_transaction_works_nothing_out(index_writes, encodes):
     section = make_section()
     index_writes.clear()
-    with committed():
-        with pytest.raises(RuntimeError), transaction.atomic():
-            Article.objects.create(headline="Gone", slug="gone", body="Text.", section=section)
-            raise RuntimeError("the save fails")
+    with committed(), pytest.raises(RuntimeError), transaction.atomic():
+        Article.objects.create(headline="Gone", slug="gone", body="Text.", section=section)
+        raise RuntimeError("the save fails")
     assert index_writes == []
     assert encodes == []
 
@@ -260,9 +258,7 @@ def imports_of(path, name, known):
 
 def import_graph():
     paths = {
-        module_name(path): path
-        for path in ARTICLES.rglob("*.py")
-        if "migrations" not in path.parts
+        module_name(path): path for path in ARTICLES.rglob("*.py") if "migrations" not in path.parts
     }
     return {name: imports_of(path, name, paths) for name, path in paths.items()}
 
