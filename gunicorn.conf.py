@@ -43,9 +43,38 @@ def post_fork(server, worker):
 
 
 def when_ready(server):
-    # Before any worker starts: a worker of an earlier run that died mid-save (a crash, a power
-    # cut, a kill) may have left files whose rows never committed, or a committed picture whose
-    # renditions were never made.
+    # Before any worker starts. A worker of an earlier run that died (a crash, a power cut, a
+    # kill) may have committed a change whose derived work it never did, or written files whose
+    # rows never committed; a picture may lack renditions that failed.
+    def catch_up():
+        from django.core.files.storage import default_storage
+        from django.core.management import call_command
+
+        from articles import derived, storage
+
+        derived.catch_up()
+        # No worker of this server runs yet; with a bucket, other servers' may, so files younger
+        # than an hour are left to them.
+        minutes = 60 if storage.shared(default_storage) else 0
+        call_command("media_orphans", delete=True, older_than=minutes, verbosity=0)
+        call_command("renditions", verbosity=0)
+
+    _in_the_master(server, catch_up)
+
+
+def child_exit(server, worker):
+    # A worker killed after a commit (SIGKILL, out of memory, a timeout) leaves the derived work
+    # of that change recorded: it is done here, at once, rather than at the next start.
+    def catch_up():
+        from articles import derived
+
+        derived.catch_up(pid=worker.pid)
+
+    _in_the_master(server, catch_up)
+
+
+def _in_the_master(server, work):
+    # Runs in the master, inside its signal handling: an exception here would stop gunicorn.
     try:
         import django
         from django.apps import apps
@@ -55,21 +84,10 @@ def when_ready(server):
             # Without preload_app the master has not loaded Django yet.
             os.environ.setdefault("DJANGO_SETTINGS_MODULE", "magazine.settings")
             django.setup()
-        from django.core.management import call_command
-
-        from articles import storage
-
         try:
-            from django.core.files.storage import default_storage
-
-            # No worker of this server runs yet; with a bucket, other servers' may, so files
-            # younger than an hour are left to them.
-            minutes = 60 if storage.shared(default_storage) else 0
-            call_command("media_orphans", delete=True, older_than=minutes, verbosity=0)
-            call_command("renditions", verbosity=0)
+            work()
         finally:
             # Workers forked later must not share the master's database connections.
             connections.close_all()
     except Exception:
-        # Runs in the master: an exception here would stop gunicorn.
-        server.log.exception("Could not sweep orphan media files or make missing renditions.")
+        server.log.exception("Could not catch up with work a dead worker left.")

@@ -16,4 +16,4 @@ def site(request):
 
 def navigation_sections():
     """The sections, read again only once one changes: every page lists them, few change them."""
-    return pagetags.remembered("nav-sections", ["nav"], lambda: list(Section.objects.all()))
+    return pagetags.remembered("nav-sections", lambda: list(Section.objects.all()))

@@ -15,15 +15,27 @@ rolled back (a savepoint, or a whole transaction) costs a little work and change
 """
 
 import logging
+import os
+import socket
 import threading
 from dataclasses import dataclass, field
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag, TaggedItem
 
 from . import pagetags, renditions, search
-from .models import Article, Byline, Contributor, Image, ImageCredit, Rendition, Section
+from .models import (
+    Article,
+    Byline,
+    Contributor,
+    Image,
+    ImageCredit,
+    PendingWork,
+    Rendition,
+    Section,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,11 +58,27 @@ class Changes:
     tags: set = field(default_factory=set)
     # Pieces whose index entry names a contributor or a tag that changed.
     to_index: set = field(default_factory=set)
-    # Files whose rows are deleted: (storage, name), removed once the deletion commits.
-    files: list = field(default_factory=list)
+    # Media files whose rows are deleted, removed once the deletion commits.
+    files: set = field(default_factory=set)
+    # The PendingWork rows that record these changes until their work is done.
+    rows: list = field(default_factory=list)
 
     def __bool__(self):
-        return any(vars(self).values())
+        return any(value for name, value in vars(self).items() if name != "rows")
+
+    def add(self, kind, value):
+        """Add a change; False if it was noted already."""
+        target = getattr(self, kind)
+        if isinstance(target, dict):
+            pk, footprint = value
+            if pk in target:
+                return False
+            target[pk] = footprint
+            return True
+        if value in target:
+            return False
+        target.add(value)
+        return True
 
 
 _local = threading.local()
@@ -66,13 +94,11 @@ def pending():
 def note(kind, value):
     """Note a change, and work everything out once the transaction it belongs to commits."""
     changes = pending()
-    target = getattr(changes, kind)
-    if isinstance(target, set):
-        target.add(value)
-    elif isinstance(target, dict):
-        target.update([value])
-    else:
-        target.append(value)
+    if changes.add(kind, value):
+        # Recorded in the same transaction: should this process die after the commit and
+        # before the work is done, the next start of the site does it (`catch_up`).
+        row = PendingWork.objects.create(kind=kind, value=value, process=this_process())
+        changes.rows.append(row.pk)
     # Registered with every change: a savepoint rolled back takes its own registrations with
     # it, and whichever registration survives finds everything noted. Only the first to run
     # has work left; in autocommit it runs at once.
@@ -90,29 +116,61 @@ def flush():
     if not changes:
         return
     _local.changes = Changes()
+    work_out(changes)
+
+
+def this_process(pid=None):
+    return f"{socket.gethostname()}:{os.getpid() if pid is None else pid}"
+
+
+def catch_up(pid=None):
+    """Do the work of changes committed by a process of this host that died before doing it:
+    the one with this id, or any (when no other runs, as the site starts)."""
+    rows = PendingWork.objects.filter(process__startswith=f"{socket.gethostname()}:")
+    if pid is not None:
+        rows = rows.filter(process=this_process(pid))
+    changes = Changes()
+    for row in rows:
+        value = tuple(row.value) if row.kind == "gone_pieces" else row.value
+        changes.add(row.kind, value)
+        changes.rows.append(row.pk)
+    if changes.rows:
+        logger.warning("Doing the work of %d change(s) left undone.", len(changes.rows))
+        work_out(changes)
+
+
+def work_out(changes):
+    """Everything the committed changes imply, in the order pages depend on it."""
+    # The quick steps first, so that the index and the pages are right a moment after the
+    # commit; renditions take seconds, and pages forget the pictures again once they are made.
     # Each step is kept from the others' failures: a picture that cannot be rendered still
     # leaves its piece indexed and the pages that show it forgotten (they show its original).
-    for step in (delete_files, render_pictures, index_pieces, forget_pages):
+    for step in (delete_files, index_pieces, forget_pages, render_pictures):
         try:
             step(changes)
         except Exception:
             logger.exception("Could not finish %s after a commit.", step.__name__)
+    PendingWork.objects.filter(pk__in=changes.rows).delete()
 
 
 def delete_files(changes):
-    for storage, name in changes.files:
-        storage.delete(name)
+    for name in changes.files:
+        default_storage.delete(name)
 
 
 def render_pictures(changes):
     for image in Image.objects.filter(pk__in=changes.unlisted - changes.to_render):
         renditions.record_index(image, Rendition.objects.filter(image=image))
+    rendered = set()
     for image in Image.objects.select_related("credit").filter(pk__in=changes.to_render):
         try:
-            renditions.ensure_renditions(image)
+            if renditions.ensure_renditions(image):
+                rendered.add(image.pk)
         except Exception:
             # Pages show the original until `manage.py renditions` (run at every start) tries again.
             logger.exception("Could not make the renditions of picture %s.", image.pk)
+    if rendered:
+        pagetags.forget(pages_to_forget(Changes(pictures=rendered)))
 
 
 def index_pieces(changes):
@@ -289,7 +347,7 @@ def image_deleted(sender, instance, **kwargs):
     # Its renditions go by cascade; the original goes too, unless another row names the file.
     name = instance.file.name if instance.file else ""
     if name and not Image.objects.filter(file=name).exists():
-        note("files", (instance.file.storage, name))
+        note("files", name)
     note("pictures", instance.pk)
 
 
@@ -302,7 +360,7 @@ def credit_changed(sender, instance, raw=False, **kwargs):
 
 def rendition_deleted(sender, instance, **kwargs):
     if instance.file:
-        note("files", (instance.file.storage, instance.file.name))
+        note("files", instance.file.name)
     note("unlisted", instance.image_id)
     note("pictures", instance.image_id)
 

@@ -97,24 +97,26 @@ def shows_contributors(contributors):
             shows(f"i{contributor.photo_id}")
 
 
-def remembered(key, tags, make):
-    """A value kept under the versions of what it shows, made again once any is forgotten."""
-    tags = (*ALWAYS, *tags)
-    shows(*tags)
+def remembered(key, make):
+    """What `make` returns, kept under the versions of what it showed; made again once any is
+    forgotten. The page around it shows the same things. An exception is never kept."""
     if not settings.MAGAZINE_FRAGMENT_CACHE:
         return make()
     tick = read_clock().tick
     key = f"fragment:{key}"
     kept = cache.get(key)
     if kept is not None:
-        started, checked_at, value = kept
-        if checked_at == tick:
+        started, checked_at, tags, value = kept
+        fresh = checked_at == tick
+        if fresh or still_good(tags, started):
+            if not fresh:
+                cache.set(key, (started, tick, tags, value), settings.MAGAZINE_PAGE_CACHE_SECONDS)
+            shows(*tags)
             return value
-        if still_good(tags, started):
-            cache.set(key, (started, tick, value), settings.MAGAZINE_PAGE_CACHE_SECONDS)
-            return value
-    value = make()
-    cache.set(key, (tick, tick, value), settings.MAGAZINE_PAGE_CACHE_SECONDS)
+    with collecting() as tags:
+        value = make()
+    cache.set(key, (tick, tick, frozenset(tags), value), settings.MAGAZINE_PAGE_CACHE_SECONDS)
+    shows(*tags)
     return value
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from django.views.static import serve
@@ -17,16 +18,35 @@ class PublicArticleList(ListView):
     """A paginated list of public pieces; each page narrows it in `narrow`."""
 
     template_name = "articles/listing.html"
+    # The listing below the site's header, kept as a fragment under what it shows.
+    content_template_name = "articles/listing_content.html"
     context_object_name = "articles"
+    # What the page around the listing needs to know of it.
+    around = ("page_meta", "heading", "current_section", "tag", "contributor")
 
     def get_paginate_by(self, queryset):
         return settings.MAGAZINE_PAGE_SIZE
 
     def get(self, request, *args, **kwargs):
+        key = f"listing:{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        return self.render_to_response(pagetags.remembered(key, self.listing_parts))
+
+    def get_template_names(self):
+        # ListView would look at the pieces for a name; from a kept fragment there are none.
+        return [self.template_name]
+
+    def listing_parts(self):
+        """The listing rendered, and what the page around it needs to know of it."""
         # ListView would ask the database first whether a page that may not be empty is; the
         # paginator counts the pieces anyway, and answers 404 when there are none.
         self.object_list = self.get_queryset()
-        return self.render_to_response(self.get_context_data())
+        context = self.get_context_data()
+        parts = {name: context[name] for name in self.around if name in context}
+        parts["page_number"] = context["page_obj"].number
+        parts["content_html"] = render_to_string(
+            self.content_template_name, context, request=self.request
+        )
+        return parts
 
     def get_queryset(self):
         return self.narrow(Article.objects.public()).for_listing()
@@ -57,6 +77,7 @@ class PublicArticleList(ListView):
 
 class HomeView(PublicArticleList):
     template_name = "articles/home.html"
+    content_template_name = "articles/home_content.html"
 
 
 class SectionView(PublicArticleList):
@@ -95,11 +116,12 @@ class TagView(PublicArticleList):
         return self.tag.name, metadata.pieces(f"tagged {self.tag.name}")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=self.tag.name, kicker="Tag", **kwargs)
+        return super().get_context_data(heading=self.tag.name, kicker="Tag", tag=self.tag, **kwargs)
 
 
 class ContributorView(PublicArticleList):
     template_name = "articles/contributor.html"
+    content_template_name = "articles/contributor_content.html"
     # Someone invited to write has no public page until a piece of theirs is published.
     allow_empty = False
 
@@ -215,11 +237,32 @@ class ArticleView(DetailView):
         return Article.objects.public().for_listing()
 
     def get(self, request, *args, **kwargs):
+        # The piece below the site's header is kept under what it shows: most requests that
+        # miss the page cache (a first reader, a signed-in one) make only the page around it.
+        key = f"piece:{request.scheme}://{request.get_host()}/{self.kwargs['slug']}"
         try:
-            self.object = self.get_object()
+            parts = pagetags.remembered(key, self.piece_parts)
         except Http404:
             return self.moved_permanently()
-        return self.render_to_response(self.get_context_data(object=self.object))
+        return self.render_to_response(parts)
+
+    def piece_parts(self):
+        """The piece rendered, and what the page around it needs to know of it."""
+        article = self.object = self.get_object()
+        related = list(article.related())
+        tags = article.tags.all()
+        pagetags.shows_pieces([article])
+        pagetags.shows_tags(tags)
+        # The related pieces are the latest of those sharing its tags: a window of each.
+        pagetags.shows(*(f"a{piece.pk}" for piece in related), *(f"list-t{t.pk}" for t in tags))
+        context = {"article": article, "related": related}
+        return {
+            "headline": article.headline,
+            "current_section": article.section,
+            "page_meta": metadata.article_page(article, self.request),
+            "json_ld": metadata.json_ld(metadata.news_article(article, self.request)),
+            "piece_html": render_to_string("articles/piece.html", context),
+        }
 
     def moved_permanently(self):
         """Send an address the piece had before to the one it has now, or answer 404."""
@@ -227,22 +270,6 @@ class ArticleView(DetailView):
         # old address over wins, and the normal path costs no query more.
         article = get_object_or_404(Article.objects.public(), old_slugs__slug=self.kwargs["slug"])
         return redirect(article, permanent=True)
-
-    def get_context_data(self, **kwargs):
-        article = self.object
-        related = list(article.related())
-        tags = article.tags.all()
-        pagetags.shows_pieces([article])
-        pagetags.shows_tags(tags)
-        # The related pieces are the latest of those sharing its tags: a window of each.
-        pagetags.shows(*(f"a{piece.pk}" for piece in related), *(f"list-t{t.pk}" for t in tags))
-        return super().get_context_data(
-            page_meta=metadata.article_page(article, self.request),
-            json_ld=metadata.json_ld(metadata.news_article(article, self.request)),
-            related=related,
-            current_section=article.section,
-            **kwargs,
-        )
 
 
 def serve_media(request, path):

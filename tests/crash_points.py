@@ -2,13 +2,12 @@
 
 `CRASH_POINT` names the point; a worker that reaches it writes its process id to the file
 `CRASH_MARKER` and sleeps, so that the test knows it is mid-save and can kill it with SIGKILL.
-Every response names the worker that sent it in `X-Worker-Pid`.
 
-- `upload`: the uploaded picture's file is written, its row not yet inserted.
-- `renditions`: the renditions' files are written and their rows inserted, not committed.
+- `upload`: the uploaded picture's original is written, its row not yet inserted.
+- `renditions`: the picture's save has committed; its renditions' files are written and their
+  rows inserted, not committed (articles/renditions.py `make_renditions`, after the commit).
 - `edit`: a piece's UPDATE has run, its transaction not committed.
-- `committed`: an editor's save is committed, its response not yet sent nor its request
-  finished (so its journal is not yet settled).
+- `committed`: an editor's save is committed and its derived work done, its response not sent.
 """
 
 import os
@@ -66,10 +65,7 @@ if os.environ.get("CRASH_POINT"):
 
 
 def application(environ, start_response):
-    def start(status, headers, exc_info=None):
-        return start_response(status, [*headers, ("X-Worker-Pid", str(os.getpid()))], exc_info)
-
-    response = magazine_application(environ, start)
+    response = magazine_application(environ, start_response)
     if (
         os.environ.get("CRASH_POINT") == "committed"
         and environ["REQUEST_METHOD"] == "POST"

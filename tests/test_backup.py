@@ -39,7 +39,9 @@ LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 # Each commit of the writer adds one row to each of these, with the same id in all of them.
 WRITTEN_TABLES = ("articles_section", "articles_contributor", "articles_article", "articles_byline")
 # The revisions and the search index are written by Article.save in the same transaction.
-DERIVED_TABLES = ("articles_historicalarticle", "articles_article_fts")
+# The search index, the revisions and the record of derived work still to do (which comes and
+# goes around each commit) are written alongside the writer's rows.
+DERIVED_TABLES = ("articles_historicalarticle", "articles_article_fts", "articles_pendingwork")
 # A site's writer: one piece with its section, contributor and byline per transaction, each
 # commit's number printed once it is committed, until the stop file appears.
 WRITER = """

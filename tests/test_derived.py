@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from articles import derived, renditions, search
-from articles.models import Article, Byline, Image, Rendition
+from articles.models import Article, Byline, Image, PendingWork, Rendition
 
 from .factories import (
     committed,
@@ -314,3 +314,45 @@ def test_the_admin_says_whether_a_pictures_renditions_are_made(client, editor):
         Rendition.objects.filter(image=image).delete()
     page = client.get(f"/admin/articles/image/{image.pk}/change/").content.decode()
     assert "None yet: pages show the original until they are made" in page
+
+
+# A process that dies between a commit and its derived work leaves the work recorded.
+
+
+def test_a_change_records_its_work_until_it_is_done():
+    article = make_article(headline="Rivers in Spate")
+    assert not PendingWork.objects.exists()
+    with transaction.atomic():
+        article.headline = "Rivers in Flood"
+        article.save()
+        assert list(PendingWork.objects.values_list("kind", "value")) == [("pieces", article.pk)]
+    derived.discard_pending()
+
+
+def test_work_left_by_a_process_that_died_after_the_commit_is_done_at_the_next_start(
+    monkeypatch,
+):
+    article = make_article(headline="Rivers in Spate")
+    # The process dies once the change is committed, before doing any of its work.
+    monkeypatch.setattr(derived, "work_out", lambda changes: None)
+    with committed():
+        article.headline = "Rivers in Flood"
+        article.save()
+    monkeypatch.undo()
+    assert list(search.search("flood")) == []
+    assert PendingWork.objects.filter(kind="pieces", value=article.pk).exists()
+    derived.catch_up()
+    assert [hit.article.pk for hit in search.search("flood")] == [article.pk]
+    assert not PendingWork.objects.exists()
+
+
+def test_a_dead_workers_work_is_done_without_touching_a_live_ones():
+    mine = PendingWork.objects.create(
+        kind="pieces", value=make_article().pk, process=derived.this_process(pid=4242)
+    )
+    theirs = PendingWork.objects.create(
+        kind="pieces", value=make_article().pk, process=derived.this_process(pid=4343)
+    )
+    derived.catch_up(pid=4242)
+    assert not PendingWork.objects.filter(pk=mine.pk).exists()
+    assert PendingWork.objects.filter(pk=theirs.pk).exists()

@@ -11,6 +11,7 @@ from .content import (
 )
 from .editorial import Comment, Invitation, PreviewLink, StatusChange, Submission
 from .images import CreditAudit, Image, ImageCredit, image_upload_to
+from .pending import PendingWork
 from .renditions import Rendition
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Image",
     "ImageCredit",
     "Invitation",
+    "PendingWork",
     "PreviewLink",
     "Rendition",
     "Section",
