@@ -7,6 +7,7 @@
 - `renditions`: the picture's save has committed; its renditions' files are written and their
   rows inserted, not committed (articles/renditions.py `make_renditions`, after the commit).
 - `edit`: a piece's UPDATE has run, its transaction not committed.
+- `derived`: a save has committed, none of its derived work (articles/derived.py) is done.
 - `committed`: an editor's save is committed and its derived work done, its response not sent.
 """
 
@@ -44,8 +45,21 @@ def stall_after(owner, method, when=lambda result: True):
     setattr(owner, method, stalling)
 
 
+def stall_before(owner, method):
+    """Make `owner.method` stall before it does anything."""
+    original = getattr(owner, method)
+
+    @wraps(original)
+    def stalling(*args, **kwargs):
+        stall()
+        return original(*args, **kwargs)
+
+    setattr(owner, method, stalling)
+
+
 def arm(point):
     """Make the named point stall; imported here, once the application has loaded Django."""
+    from articles import derived
     from articles.models import Article
     from articles.models.renditions import RenditionManager
     from articles.storage import MediaStorage
@@ -56,6 +70,8 @@ def arm(point):
         stall_after(RenditionManager, "bulk_create")
     elif point == "edit":
         stall_after(Article, "save")
+    elif point == "derived":
+        stall_before(derived, "work_out")
     elif point != "committed":
         raise ValueError(f"No crash point is called {point!r}.")
 

@@ -512,7 +512,9 @@ def editors_edit(site, version):
     }
 
 
-@pytest.mark.parametrize(("crash_point", "saved"), [("edit", False), ("committed", True)])
+@pytest.mark.parametrize(
+    ("crash_point", "saved"), [("edit", False), ("derived", True), ("committed", True)]
+)
 def test_a_worker_killed_mid_edit_leaves_the_piece_untouched_or_saved(site, crash_point, saved):
     site.start(crash_point)
     site.browser.log_in("editor", PASSWORD)
@@ -537,6 +539,10 @@ def test_a_worker_killed_mid_edit_leaves_the_piece_untouched_or_saved(site, cras
     assert revisions_after["n"] == revisions_before["n"] + (1 if saved else 0)
     assert site.media_files() == files_before
     site.assert_every_file_referenced_and_present()
+    # The derived work of a committed save is done, by the master or at the restart.
+    (indexed,) = site.query("SELECT headline FROM articles_article_fts WHERE rowid = ?", article_id)
+    assert indexed["headline"] == after["headline"]
+    assert site.query("SELECT count(*) AS n FROM articles_pendingwork") == [{"n": 0}]
 
 
 # S3-compatible storage, against moto's in-process mock of S3.
