@@ -181,8 +181,8 @@ AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 SERVE_MEDIA = env_flag("SERVE_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)
 
 STORAGES = {
-    # Uploads, on this machine's disk or in the bucket; either way a save that fails or dies
-    # half-way leaves no orphan file behind.
+    # Uploads, on this machine's disk or in the bucket; a file a failed or killed save leaves
+    # behind is swept when gunicorn starts (articles/storage.py).
     "default": {
         "BACKEND": "articles.storage.S3MediaStorage",
         "OPTIONS": {
