@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import TestCase
 from django.utils import timezone
@@ -39,6 +40,28 @@ def jpeg_bytes(width=64, height=36, colour=(120, 90, 60)):
     buffer = io.BytesIO()
     PILImage.new("RGB", (width, height), colour).save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+def admin_image_form(width=120, height=80, **overrides):
+    """The admin's picture form, filled in: a JPEG and its CC BY 4.0 credit, as one POST."""
+    form = {
+        "file": SimpleUploadedFile(
+            "photo.jpg", jpeg_bytes(width, height), content_type="image/jpeg"
+        ),
+        "alt_text": "A quad at dawn",
+        "caption": "",
+        "credit-TOTAL_FORMS": "1",
+        "credit-INITIAL_FORMS": "0",
+        "credit-MIN_NUM_FORMS": "1",
+        "credit-MAX_NUM_FORMS": "1",
+        "credit-0-title": "Quad at dawn",
+        "credit-0-creator": "Ana Ruiz",
+        "credit-0-source_url": "https://example.org/quad",
+        "credit-0-license": "cc-by-4.0",
+        "credit-0-changes": "unmodified",
+    }
+    form.update(overrides)
+    return form
 
 
 def make_section(**fields):

@@ -43,7 +43,7 @@ from articles.contributor_area.forms import PieceForm
 from articles.models import Image, Rendition
 from articles.renditions import stale_kinds
 
-from .factories import PASSWORD, jpeg_bytes, make_image, make_section
+from .factories import PASSWORD, admin_image_form, jpeg_bytes, make_image, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -431,20 +431,7 @@ def site(seeded_data, tmp_path):
 
 
 def picture_upload():
-    return {
-        "file": SimpleUploadedFile("quad.jpg", jpeg_bytes(120, 80), content_type="image/jpeg"),
-        "alt_text": "The quad at dawn",
-        "caption": "",
-        "credit-TOTAL_FORMS": "1",
-        "credit-INITIAL_FORMS": "0",
-        "credit-MIN_NUM_FORMS": "1",
-        "credit-MAX_NUM_FORMS": "1",
-        "credit-0-title": "Quad at dawn",
-        "credit-0-creator": "Ana Ruiz",
-        "credit-0-license": "cc-by-4.0",
-        "credit-0-changes": "unmodified",
-        "_save": "Save",
-    }
+    return admin_image_form(_save="Save")
 
 
 @pytest.mark.parametrize(

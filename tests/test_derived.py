@@ -16,6 +16,7 @@ from articles import derived, renditions, search
 from articles.models import Article, Byline, Image, PendingWork, Rendition
 
 from .factories import (
+    admin_image_form,
     committed,
     jpeg_bytes,
     make_article,
@@ -67,23 +68,9 @@ def test_an_admin_upload_with_a_crop_encodes_each_rendition_once(
     editor.is_superuser = True
     editor.save()
     client.force_login(editor)
-    form = {
-        "file": SimpleUploadedFile("photo.jpg", jpeg_bytes(600, 400), content_type="image/jpeg"),
-        "alt_text": "A quad at dawn",
-        "caption": "",
-        "crop_left": "0",
-        "crop_top": "0",
-        "crop_right": "500",
-        "crop_bottom": "300",
-        "credit-TOTAL_FORMS": "1",
-        "credit-INITIAL_FORMS": "0",
-        "credit-MIN_NUM_FORMS": "1",
-        "credit-MAX_NUM_FORMS": "1",
-        "credit-0-title": "Quad at dawn",
-        "credit-0-creator": "Ana Ruiz",
-        "credit-0-license": "cc-by-4.0",
-        "credit-0-changes": "unmodified",
-    }
+    form = admin_image_form(
+        600, 400, crop_left="0", crop_top="0", crop_right="500", crop_bottom="300"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/admin/articles/image/add/", form)
     assert response.status_code == 302

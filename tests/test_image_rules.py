@@ -12,6 +12,7 @@ from articles.models import Article, Image, ImageCredit, Rendition
 
 from .factories import (
     REFERENCE_CREDIT,
+    admin_image_form,
     jpeg_bytes,
     make_article,
     make_draft,
@@ -22,25 +23,6 @@ from .factories import (
 
 S = Article.Status
 pytestmark = pytest.mark.django_db
-
-
-def admin_image_form(**overrides):
-    form = {
-        "file": SimpleUploadedFile("photo.jpg", jpeg_bytes(120, 80), content_type="image/jpeg"),
-        "alt_text": "A quad at dawn",
-        "caption": "",
-        "credit-TOTAL_FORMS": "1",
-        "credit-INITIAL_FORMS": "0",
-        "credit-MIN_NUM_FORMS": "1",
-        "credit-MAX_NUM_FORMS": "1",
-        "credit-0-title": "Quad at dawn",
-        "credit-0-creator": "Ana Ruiz",
-        "credit-0-source_url": "https://example.org/quad",
-        "credit-0-license": "cc-by-4.0",
-        "credit-0-changes": "unmodified",
-    }
-    form.update(overrides)
-    return form
 
 
 CROP = {"crop_left": "10", "crop_top": "10", "crop_right": "90", "crop_bottom": "60"}

@@ -598,3 +598,25 @@ def test_two_servers_on_redis_share_pages_and_forget_only_what_changed(
         response, queries = server.get(unrelated, monkeypatch)
         assert "Chess Club" in response.text
         assert queries == 0
+
+
+def test_on_one_servers_file_cache_an_edit_forgets_only_the_pages_showing_it(
+    client, piece, other, settings, tmp_path, django_assert_num_queries
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": tmp_path / "cache",
+        }
+    }
+    pagecache.recent_pages.clear()
+    warm(client, piece.get_absolute_url(), other.get_absolute_url())
+    # Another worker of the same server: none of this one's recent pages, the same files.
+    pagecache.recent_pages.clear()
+    served_from_cache(client, piece.get_absolute_url(), django_assert_num_queries)
+    piece.headline = "Edited with the file cache"
+    piece.save()
+    pagecache.recent_pages.clear()
+    assert "Edited with the file cache" in client.get(piece.get_absolute_url()).text
+    served_from_cache(client, other.get_absolute_url(), django_assert_num_queries)
+    assert any((tmp_path / "cache").iterdir())
