@@ -236,6 +236,7 @@ def previous_footprint(article, now):
 def pieces_tags(pks, *, edited=True):
     """Forget the pages of these pieces as they are now, and record what they are public in."""
     tags = set()
+    moved = []
     articles = Article.objects.filter(pk__in=pks).prefetch_related("bylines", "tags")
     for article in articles.only(
         "status", "published_at", "section_id", "hero_image_id", "public_footprint"
@@ -244,7 +245,10 @@ def pieces_tags(pks, *, edited=True):
         before = previous_footprint(article, now)
         tags |= piece_tags(article.pk, before, now, edited=edited)
         if article.public_footprint != now:
-            Article.objects.filter(pk=article.pk).update(public_footprint=now)
+            article.public_footprint = now
+            moved.append(article)
+    # No save(): the footprint is derived, and a save would be a change of its own.
+    Article.objects.bulk_update(moved, ["public_footprint"])
     return tags
 
 
@@ -276,6 +280,16 @@ def pages_to_forget(changes):
     if changes.sections:
         tags.add("sitemap")
     return tags
+
+
+def loaded_in_bulk(pks):
+    """Work out pieces written without their saves (bulk_create): index them, record the
+    listings they are public in, and forget every page, as a whole new magazine would."""
+    pks = list(pks)
+    search.index_articles(pks)
+    for start in range(0, len(pks), search.CHUNK_SIZE):
+        pieces_tags(pks[start : start + search.CHUNK_SIZE])
+    pagetags.forget({"all"})
 
 
 def went_live(since, until):

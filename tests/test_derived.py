@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from articles import derived, renditions, search
 from articles.models import Article, Byline, Image, PendingWork, Rendition
@@ -343,3 +344,23 @@ def test_a_dead_workers_work_is_done_without_touching_a_live_ones():
     derived.catch_up(pid=4242)
     assert not PendingWork.objects.filter(pk=mine.pk).exists()
     assert PendingWork.objects.filter(pk=theirs.pk).exists()
+
+
+def test_pieces_loaded_in_bulk_are_indexed_and_their_listings_recorded():
+    section = make_section()
+    piece = Article.objects.bulk_create(
+        [
+            Article(
+                headline="Loaded Without a Save",
+                slug="loaded",
+                body="Text about estuaries.",
+                section=section,
+                status=Article.Status.PUBLISHED,
+                published_at=timezone.now(),
+            )
+        ]
+    )[0]
+    derived.loaded_in_bulk([piece.pk])
+    piece.refresh_from_db()
+    assert {"list", f"list-s{section.pk}"} <= set(piece.public_footprint)
+    assert [hit.article.pk for hit in search.search("estuaries")] == [piece.pk]
