@@ -1,8 +1,11 @@
 """The report `make bench` prints and keeps in bench/out/: the figures, and the targets met."""
 
 import os
+import statistics
 from datetime import datetime
 
+import browser
+import contributor
 import editors
 import plan
 
@@ -127,6 +130,8 @@ def target_checks(results):
             f"{cached.rps:,.0f} req/s, needs {hello.rps * plan.CACHED_ARTICLE_SHARE:,.0f}",
             cached.rps >= hello.rps * plan.CACHED_ARTICLE_SHARE,
         ),
+        *miss_checks(results),
+        *scenario_checks(results["scenarios"]),
         (
             "queries: article 4 at most; home, section, tag, contributor 5",
             f"over: {', '.join(over)}" if over else "all within",
@@ -150,10 +155,59 @@ def target_checks(results):
     ]
 
 
+def miss_checks(results):
+    most = plan.CONNECTIONS[-1]
+    hello = results["hello"][most]
+    for name in plan.MISS_PAGES:
+        share = plan.MISS_SHARES[name]
+        warm = results["pages"][(name, "cache off")][most]
+        yield (
+            f"{name} miss, other caches warm, {most} conns: 1/{1 / share:.0f} of bare WSGI or more",
+            f"{warm.rps:,.0f} req/s, needs {hello.rps * share:,.0f}",
+            warm.rps >= hello.rps * share,
+        )
+
+
+def scenario_checks(measured):
+    alone = measured[plan.ALONE]["readers"]
+    drafts = measured[plan.DRAFTS]["readers"]
+    editor = measured[plan.EDITOR]["readers"]
+    found, attempted, complete = saves_found(measured)
+    return [
+        (
+            f"readers while drafts are saved: {plan.DRAFTS_SHARE * 100:.0f} % of readers alone "
+            "or more",
+            f"{drafts.rps / alone.rps:.1%}" if alone.rps else "-",
+            drafts.rps >= alone.rps * plan.DRAFTS_SHARE,
+        ),
+        (
+            f"readers while drafts are saved: p99 under {plan.DRAFTS_P99_MS} ms",
+            f"{drafts.p99:,.1f} ms",
+            drafts.p99 < plan.DRAFTS_P99_MS,
+        ),
+        (
+            f"readers, drafts saved, an editor at work: {plan.EDITOR_SHARE * 100:.0f} % of alone "
+            "or more",
+            f"{editor.rps / alone.rps:.1%}" if alone.rps else "-",
+            editor.rps >= alone.rps * plan.EDITOR_SHARE,
+        ),
+        (
+            "readers, drafts saved, an editor at work: no errors",
+            f"{editor.errors:,} errors",
+            editor.errors == 0,
+        ),
+        (
+            "every save and publish made meanwhile found in the database",
+            f"{found} of {attempted}",
+            complete,
+        ),
+    ]
+
+
 def targets(results):
     rows = ["", "Targets (1 kB = 1,000 bytes)"]
     for label, figure, ok in target_checks(results):
-        rows.append(f"  {label:<68}{figure:>22}  {met(ok)}")
+        rows.append(f"  {label:<68}{figure:>24}  {met(ok)}")
     return rows
 
 
@@ -171,35 +225,130 @@ def memory(results):
     return rows
 
 
-def mixed_run(results):
-    mixed = results["mixed"]
-    readers, records, found = mixed["readers"], mixed["records"], mixed["found"]
-    saves_tried = sum(record["saves_attempted"] for record in records)
-    saves = sum(len(record["saves"]) for record in records)
-    publishes_tried = sum(record["publishes_attempted"] for record in records)
-    publishes = sum(len(record["publishes"]) for record in records)
-    locked = sum(record["locked_responses"] for record in records)
-    failures = [failure for record in records for failure in record["failures"]]
-    saves_kept = "all present" if found["saves_found"] == saves else "SOME MISSING"
-    published = "all published" if found["publishes_found"] == publishes else "SOME NOT PUBLISHED"
+def ratio(load, ceiling):
+    """The page's req/s as a fraction of the ceiling's: "1/23.4"."""
+    return f"1/{ceiling.rps / load.rps:.1f}" if load.rps else "-"
+
+
+def misses(results):
+    most = plan.CONNECTIONS[-1]
+    hello = results["hello"][most]
+    heading = f"{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>7}{'of WSGI':>10}{'target':>9}"
     rows = [
         "",
-        f"Mixed run on SQLite, {plan.MIXED_SECONDS} s, page cache on: readers (wrk, "
-        f"{plan.MIXED_CONNECTIONS} connections, home, a piece",
-        f"and a tag in turn) while {len(records)} editors save and publish through the admin.",
-        f"  reader requests       {readers.requests:,} ({readers.rps:,.0f}/s, p50 "
-        f"{readers.p50:.1f} ms, p99 {readers.p99:.1f} ms)",
-        f"  reader errors         {zero(readers.errors)} (non-2xx {readers.non_2xx}, socket "
-        f"{readers.socket_errors}, of which timeouts {readers.timeouts})",
-        f"  editor saves          {saves} of {saves_tried} attempted succeeded; "
-        f"{found['saves_found']} found in the database: {saves_kept}",
-        f"  editor publishes      {publishes} of {publishes_tried} attempted succeeded; "
-        f"{found['publishes_found']} published in the database: {published}",
-        f'  "{editors.LOCKED}"    {zero(locked)} in responses, {zero(mixed["locked_lines"])} '
-        "in gunicorn's log",
-        f"  editor failures       {zero(len(failures))}",
+        f"Misses: pages built with the page cache off, {most} connections, beside bare WSGI's "
+        f"{hello.rps:,.0f} req/s.",
+        '"Every cache cold" also sets MAGAZINE_FRAGMENT_CACHE=0; "other caches warm" is the run '
+        "above.",
+        f"  {'page, caches':<30}{heading}",
     ]
-    return rows + [f"    {failure}" for failure in failures[:10]]
+    for name in plan.MISS_PAGES:
+        cold, warm = results["cold"][name], results["pages"][(name, "cache off")][most]
+        for label, load in (("every cache cold", cold), ("other caches warm", warm)):
+            row = (
+                f"  {f'{name}, {label}':<30}{load.rps:>9,.0f}{load.p50:>9.1f}{load.p99:>9.1f}"
+                f"{load.errors:>7}{ratio(load, hello):>10}"
+            )
+            if load is warm:
+                share = plan.MISS_SHARES[name]
+                row += f"{f'1/{1 / share:.0f}':>9}  {met(load.rps >= hello.rps * share)}"
+            rows.append(row)
+    return rows
+
+
+def contributor_lines(record, found):
+    saves = len(record["saves"])
+    last = "the last" if found["last_in_body"] else "NOT the last"
+    kept = found["saves_found"] == saves and found["last_in_body"]
+    rows = [
+        f"contributor: {saves} of {record['saves_attempted']} draft saves accepted; "
+        f"{found['saves_found']} in the history, {last} in the body: "
+        f"{'all present' if kept else 'SOME MISSING'}"
+    ]
+    if not found["still_draft"]:
+        rows.append("contributor: the draft is NO LONGER an unpublished draft")
+    return rows
+
+
+def editor_lines(record, found):
+    saves, publishes = len(record["saves"]), len(record["publishes"])
+    saves_kept = found["saves_found"] == saves
+    published = found["publishes_found"] == publishes
+    return [
+        f"editor: {saves} of {record['saves_attempted']} saves accepted (edits and new pieces); "
+        f"{found['saves_found']} found in the database: "
+        f"{'all present' if saves_kept else 'SOME MISSING'}",
+        f"editor: {publishes} of {record['publishes_attempted']} new pieces published; "
+        f"{found['publishes_found']} public in the database: "
+        f"{'all published' if published else 'SOME NOT PUBLISHED'}",
+    ]
+
+
+PEOPLE_LINES = {"contributor": contributor_lines, "editor": editor_lines}
+
+
+def desk(measured):
+    """What the people at work did in one scenario, and what the database kept of it."""
+    records, found = measured["records"], measured["found"]
+    rows = []
+    for person, record in records.items():
+        rows += PEOPLE_LINES[person](record, found[person])
+    for person, record in records.items():
+        times = record["request_ms"]
+        if times:
+            rows.append(
+                f"{person}'s requests: {len(times)}, median {statistics.median(times):,.0f} ms, "
+                f"slowest {max(times):,.0f} ms"
+            )
+    locked = sum(record["locked_responses"] for record in records.values())
+    failures = [failure for record in records.values() for failure in record["failures"]]
+    rows += [
+        f'"{browser.LOCKED}": {zero(locked)} in responses, {zero(measured["locked_lines"])} '
+        "in gunicorn's log",
+        f"failures: {zero(len(failures))}",
+        *(f"  {failure}" for failure in failures[:10]),
+    ]
+    return [f"    {row}" for row in rows]
+
+
+def scenarios(results):
+    measured = results["scenarios"]
+    alone = measured[plan.ALONE]["readers"]
+    heading = f"{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}{'socket':>8}{'of alone':>10}"
+    rows = [
+        "",
+        f"Readers while others work, page cache on, {plan.MIXED_SECONDS} s each: wrk, "
+        f"{plan.READER_CONNECTIONS} connections on 2 threads,",
+        f"in turn through {plan.READER_PIECES} published pieces. The contributor saves a "
+        f"never-published draft every {contributor.SAVE_EVERY} s",
+        f"in the contributor area; the editor edits one of the readers' pieces every "
+        f"{editors.EDIT_EVERY} s and writes",
+        f"and publishes a new piece every {editors.PUBLISH_EVERY} s in the admin. Socket errors "
+        "include timeouts (2 s).",
+        f"  {'scenario':<40}{heading}",
+    ]
+    for name, scenario in measured.items():
+        readers = scenario["readers"]
+        rows.append(
+            f"  {name:<40}{readers.rps:>9,.0f}{readers.p50:>9.1f}{readers.p99:>9.1f}"
+            f"{readers.non_2xx:>9}{readers.socket_errors:>8}{share(readers, alone)}"
+        )
+        if scenario["records"]:
+            rows += desk(scenario)
+    return rows
+
+
+def saves_found(measured):
+    """(found, attempted) of every save and publish of the scenarios, and whether all are there."""
+    attempted = found = 0
+    complete = True
+    for scenario in measured.values():
+        for person, record in scenario["records"].items():
+            kept = scenario["found"][person]
+            attempted += record["saves_attempted"] + record.get("publishes_attempted", 0)
+            found += kept["saves_found"] + kept.get("publishes_found", 0)
+            complete &= kept.get("last_in_body", True) and kept.get("still_draft", True)
+    return found, attempted, complete and found == attempted
 
 
 def render(results):
@@ -209,7 +358,8 @@ def render(results):
         *seeding(results),
         *queries(results),
         *loads(results),
+        *misses(results),
+        *scenarios(results),
         *targets(results),
         *memory(results),
-        *mixed_run(results),
     ]

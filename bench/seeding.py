@@ -1,7 +1,7 @@
 """The magazine `make bench` measures: sections, contributors, tags, pictures and pieces.
 
 Run as a child of bench/site.py, with the data folder and settings in its environment:
-`python bench/seeding.py PIECES` tops the pieces up to PIECES, rebuilds the search index and
+`python bench/seeding.py PIECES` tops the pieces up to PIECES, works out their derived data and
 writes, into the data folder's bench/ folder, the addresses the load generator asks for. The
 pieces are written with bulk_create, bypassing save(): their HTML is rendered here, once per
 distinct body, and only the pictures go through the normal save, so that their renditions exist.
@@ -365,10 +365,11 @@ def sample_pages():
 
 
 def seed(total):
-    """Top the magazine up to `total` pieces, index them, and write the paths wrk asks for."""
+    """Top the magazine up to `total` pieces, work them out as derived data would be (index,
+    listings), and write the paths wrk asks for."""
     from django.db import transaction
 
-    from articles import search
+    from articles import derived
     from articles.models import Article, Section
 
     started = time.perf_counter()
@@ -380,7 +381,8 @@ def seed(total):
         added = seed_pieces(total)
     seeded = time.perf_counter() - started
     began = time.perf_counter()
-    search.index_articles()
+    # Written with bulk_create, the pieces had no saves to set off their derived work.
+    derived.loaded_in_bulk(Article.objects.values_list("pk", flat=True))
     indexed = time.perf_counter() - began
     folder = lists_folder()
     for name, paths in public_paths().items():

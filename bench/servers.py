@@ -135,11 +135,19 @@ class Server:
         self.process.wait()
 
 
-def production_env(data_dir, page_cache):
-    """The environment of a production server on this machine, with a throwaway data folder."""
+def production_env(data_dir, page_cache, other_caches=True):
+    """The environment of a production server on this machine, with a throwaway data folder.
+
+    `other_caches` false also turns off every cache but the page cache (MAGAZINE_FRAGMENT_CACHE).
+    """
     # Nothing from this shell may choose another database, cache or folder, or turn DEBUG on.
-    dropped = {"DEBUG", "DATABASE_URL", "REDIS_URL", "MAGAZINE_DEMO", "MEDIA_ROOT", "HTTPS"}
+    dropped = {
+        "DEBUG", "DATABASE_URL", "REDIS_URL", "MAGAZINE_DEMO", "MEDIA_ROOT", "HTTPS",
+        "MAGAZINE_FRAGMENT_CACHE",
+    }  # fmt: skip
     env = {key: value for key, value in os.environ.items() if key not in dropped}
+    if not other_caches:
+        env["MAGAZINE_FRAGMENT_CACHE"] = "0"
     return {
         **env,
         "DJANGO_SETTINGS_MODULE": "magazine.settings",

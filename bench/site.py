@@ -7,9 +7,11 @@ In one run, on a throwaway SQLite database in a temporary data folder:
    ceiling of what the server and the machine can do, and load it with wrk at 1, 8 and 32
    connections;
 3. serve the magazine with the same file and production settings, page cache off, and load the
-   stylesheet (the ceiling of a file whitenoise serves) and each page; then with the cache on;
-4. with the page cache on, a mixed run: readers through wrk while two editors save and publish in
-   the admin (bench/editors.py), then a look in the database for every save they were told of.
+   stylesheet (the ceiling of a file whitenoise serves) and each page; then the misses again
+   with every cache off (MAGAZINE_FRAGMENT_CACHE=0 too); then each page with the cache on;
+4. with the page cache on, three runs of readers through wrk: alone; while a contributor saves
+   a draft every second (bench/contributor.py); and while an editor also edits and publishes in
+   the admin (bench/editors.py). After each, a look in the database for every save made.
 wrk plays the TLS-terminating proxy: every request says X-Forwarded-Proto: https. The report is
 printed and written to bench/out/. A measurement to read: targets are marked met or missed, and
 nothing here fails because of them. Other work on the machine lowers every figure, so the
@@ -18,7 +20,6 @@ report says how much CPU other processes took while it ran.
 
 import json
 import os
-import random
 import shutil
 import signal
 import subprocess
@@ -31,6 +32,8 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
+import browser
+import contributor
 import editors
 import plan
 import report
@@ -41,6 +44,8 @@ ROOT = plan.ROOT
 OUT = ROOT / "bench" / "out"
 # gunicorn logs this when max_requests renews a worker; its kept-alive connections close then.
 RENEWED = "Autorestarting worker"
+# Who may work on the site while the readers read, by the name the scenarios give them.
+PEOPLE = {"contributor": contributor, "editor": editors}
 
 # Every server started, so that each is stopped whatever happens.
 started = []
@@ -85,7 +90,9 @@ def prepare(env):
     say(f"Seeding up to {plan.PIECES:,} pieces and counting again…")
     rest = child(env, bench / "seeding.py", str(plan.PIECES))
     queries_all = child(env, bench / "queries.py")
-    script_output(env, bench / "editors.py", "accounts")
+    write_readers_walk(Path(env["MAGAZINE_DATA_DIR"]) / "bench")
+    for person in PEOPLE.values():
+        script_output(env, person.__file__, "accounts")
     return {"seeding": [first, rest], "queries": [queries_first, queries_all]}
 
 
@@ -103,21 +110,18 @@ def check(server, paths):
     return answers
 
 
-def load(server, target, lists):
+def load(server, target, lists, connections=plan.CONNECTIONS):
     """wrk at each number of connections on one page, after a short warm-up; {conns: Load}."""
     path, paths = (target, None) if target.startswith("/") else ("/", lists / target)
     url = server.url(path)
     wrk.run(url, plan.WARM_CONNECTIONS, plan.WARM_SECONDS, paths)
-    return {
-        connections: wrk.run(url, connections, plan.SECONDS, paths)
-        for connections in plan.CONNECTIONS
-    }
+    return {count: wrk.run(url, count, plan.SECONDS, paths) for count in connections}
 
 
-def page_paths(lists):
-    """Every path wrk may ask for."""
+def page_paths(lists, pages=plan.PAGES):
+    """Every path wrk may ask for on these pages."""
     paths = []
-    for _, target in plan.PAGES:
+    for _, target in pages:
         paths += [target] if target.startswith("/") else (lists / target).read_text().split()
     return paths
 
@@ -164,7 +168,22 @@ def measure_site(data, cache, logs, results):
         say(f"Loading {name}, page cache {state}…")
         results["pages"][(name, label)] = load(server, target, lists)
     if cache:
-        results["mixed"] = mixed_run(server, data)
+        results["scenarios"] = reader_scenarios(server, lists)
+    stop_and_record(server, results)
+
+
+def measure_misses(data, logs, results):
+    """Serve the magazine with every cache off and load the pages of plan.MISS_PAGES again."""
+    lists = data / "bench"
+    env = servers.production_env(data, page_cache=False, other_caches=False)
+    server = servers.Server("magazine, every cache cold", env, logs / "every cache cold.log")
+    started.append(server.start())
+    pages = [(name, target) for name, target in plan.PAGES if name in plan.MISS_PAGES]
+    check(server, page_paths(lists, pages))
+    most = plan.CONNECTIONS[-1]
+    for name, target in pages:
+        say(f"Loading {name}, every cache cold…")
+        results["cold"][name] = load(server, target, lists, [most])[most]
     stop_and_record(server, results)
 
 
@@ -174,47 +193,55 @@ def static_path(data):
     return "/static/" + manifest["paths"]["css/site.css"]
 
 
-def mixed_paths(lists):
-    """Home, a piece and a tag in turn, the pieces shuffled: the readers' walk, as a file."""
-    rng = random.Random(2026)
-    articles = (lists / "articles.paths").read_text().split()
-    tags = (lists / "tags.paths").read_text().split()
-    rng.shuffle(articles)
-    walk = []
-    for number, article in enumerate(articles):
-        walk += ["/", article, tags[number % len(tags)]]
-    path = lists / "mixed.paths"
-    path.write_text("\n".join(walk) + "\n")
-    return path
+def write_readers_walk(lists):
+    """The pieces the scenarios' readers walk through in turn: the first of those wrk loads."""
+    articles = (lists / "articles.paths").read_text().split()[: plan.READER_PIECES]
+    (lists / "readers.paths").write_text("\n".join(articles) + "\n")
 
 
-def mixed_run(server, data):
-    """Readers through wrk while the editors work in the admin, then what the database kept."""
-    lists = data / "bench"
-    accounts = json.loads((lists / "editors.json").read_text())
-    walk = mixed_paths(lists)
+def reader_scenarios(server, lists):
+    """Each scenario of plan.SCENARIOS in turn, on one server: {name: what it measured}."""
+    walk = lists / "readers.paths"
+    wrk.run(server.url(), plan.WARM_CONNECTIONS, plan.WARM_SECONDS, walk, cycle=True)
+    measured = {}
+    for name, people in plan.SCENARIOS.items():
+        say(f"{name.capitalize()}, {plan.MIXED_SECONDS} s…")
+        measured[name] = scenario(server, lists, people)
+    return measured
+
+
+def scenario(server, lists, people):
+    """Readers through wrk while these people work; then what the database kept of their saves."""
+    accounts = {person: json.loads((lists / f"{person}.json").read_text()) for person in people}
     log_start = Path(server.log_path).stat().st_size
-    say(f"Mixed run: readers and {len(accounts)} editors for {plan.MIXED_SECONDS} s…")
     stop = threading.Event()
-    with ThreadPoolExecutor(len(accounts)) as pool:
-        working = [
-            pool.submit(editors.work, server.port, account, plan.MIXED_SECONDS, stop)
-            for account in accounts
-        ]
+    with ThreadPoolExecutor(max(1, len(people))) as pool:
+        working = {
+            person: pool.submit(
+                PEOPLE[person].work, server.port, accounts[person], plan.MIXED_SECONDS, stop
+            )
+            for person in people
+        }
         try:
             readers = wrk.run(
-                server.url(), plan.MIXED_CONNECTIONS, plan.MIXED_SECONDS, walk, cycle=True
+                server.url(),
+                plan.READER_CONNECTIONS,
+                plan.MIXED_SECONDS,
+                lists / "readers.paths",
+                cycle=True,
             )
         finally:
             stop.set()
-        records = [asdict(future.result()) for future in working]
-    done = lists / "editors-done.json"
-    done.write_text(json.dumps(records))
-    found = child(server.env, ROOT / "bench" / "editors.py", "verify", str(done))
+        records = {person: asdict(future.result()) for person, future in working.items()}
+    found = {}
+    for person, record in records.items():
+        done = lists / f"{person}-done.json"
+        done.write_text(json.dumps(record))
+        found[person] = child(server.env, PEOPLE[person].__file__, "verify", str(done))
     with open(server.log_path, "rb") as log:
         log.seek(log_start)
         text = log.read().decode(errors="replace")
-    locked_lines = sum(editors.LOCKED in line for line in text.splitlines())
+    locked_lines = sum(browser.LOCKED in line for line in text.splitlines())
     return {"readers": readers, "records": records, "found": found, "locked_lines": locked_lines}
 
 
@@ -236,7 +263,7 @@ def own_cpu_seconds():
 def run():
     """Every measurement, in one temporary data folder that is deleted at the end."""
     wrk.require_wrk()
-    results = {"pages": {}, "memory": {}, "renewed": {}}
+    results = {"pages": {}, "cold": {}, "memory": {}, "renewed": {}}
     busy, own = busy_cpu_seconds(), own_cpu_seconds()
     data = Path(tempfile.mkdtemp(prefix="magazine-bench-"))
     try:
@@ -246,6 +273,7 @@ def run():
         logs.mkdir()
         measure_hello(env, logs, results)
         measure_site(data, False, logs, results)
+        measure_misses(data, logs, results)
         measure_site(data, True, logs, results)
     finally:
         for server in started:
