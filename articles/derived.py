@@ -21,6 +21,7 @@ import threading
 from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
+from django.core.signals import request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag, TaggedItem
@@ -56,8 +57,6 @@ class Changes:
     contributors: set = field(default_factory=set)
     sections: set = field(default_factory=set)
     tags: set = field(default_factory=set)
-    # Pieces whose index entry names a contributor or a tag that changed.
-    to_index: set = field(default_factory=set)
     # Media files whose rows are deleted, removed once the deletion commits.
     files: set = field(default_factory=set)
     # The PendingWork rows that record these changes until their work is done.
@@ -105,7 +104,7 @@ def note(kind, value):
     transaction.on_commit(flush, robust=True)
 
 
-def discard_pending():
+def discard_pending(**kwargs):
     """Drop what was noted in a transaction that was rolled back (as every test's is)."""
     _local.changes = Changes()
 
@@ -174,7 +173,12 @@ def render_pictures(changes):
 
 
 def index_pieces(changes):
-    search.index_articles(sorted(changes.pieces | changes.to_index))
+    # The index holds each byline's name and each tag's.
+    named = Article.objects.filter(bylines__contributor__in=changes.contributors)
+    tagged = Article.objects.filter(tags__in=changes.tags)
+    pks = changes.pieces | set(named.values_list("pk", flat=True))
+    pks |= set(tagged.values_list("pk", flat=True))
+    search.index_articles(sorted(pks))
 
 
 def forget_pages(changes):
@@ -332,11 +336,9 @@ def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 def tag_saved(sender, instance, created, raw=False, **kwargs):
-    if created or raw:
-        return
-    note("tags", instance.pk)
-    for pk in Article.objects.filter(tags=instance).values_list("pk", flat=True):
-        note("to_index", pk)
+    # A new tag is on no piece yet; a renamed one is in the index entry of each piece it is on.
+    if not (created or raw):
+        note("tags", instance.pk)
 
 
 def tag_deleting(sender, instance, **kwargs):
@@ -383,9 +385,6 @@ def contributor_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
     note("contributors", instance.pk)
-    # The index holds each byline's name.
-    for pk in instance.bylines.values_list("article_id", flat=True):
-        note("to_index", pk)
 
 
 def contributor_deleted(sender, instance, **kwargs):
@@ -421,6 +420,9 @@ WATCHED = [
 
 def connect():
     """Connect the registry; proxies of a watched model (the credit audit, the review queue) too."""
+    # What a request noted is worked out when it commits; anything left when the next request
+    # begins belonged to a transaction that was rolled back.
+    request_started.connect(discard_pending, dispatch_uid="derived:discard_pending")
     for signal, model, receiver in WATCHED:
         for sender in [model, *proxies_of(model)]:
             signal.connect(

@@ -364,3 +364,12 @@ def test_pieces_loaded_in_bulk_are_indexed_and_their_listings_recorded():
     piece.refresh_from_db()
     assert {"list", f"list-s{section.pk}"} <= set(piece.public_footprint)
     assert [hit.article.pk for hit in search.search("estuaries")] == [piece.pk]
+
+
+def test_what_a_rolled_back_transaction_noted_is_dropped_when_the_next_request_begins(client):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_section()
+        raise RuntimeError("the save fails")
+    assert derived.pending().sections
+    client.get("/robots.txt")
+    assert not derived.pending()
