@@ -620,3 +620,29 @@ def test_on_one_servers_file_cache_an_edit_forgets_only_the_pages_showing_it(
     assert "Edited with the file cache" in client.get(piece.get_absolute_url()).text
     served_from_cache(client, other.get_absolute_url(), django_assert_num_queries)
     assert any((tmp_path / "cache").iterdir())
+
+
+def test_two_servers_on_redis_forget_nothing_for_a_draft_and_the_lists_for_a_publish(
+    piece, other, redis_cache, monkeypatch
+):
+    one, two = Server(), Server()
+    pages = ["/", "/sections/world/", other.get_absolute_url()]
+    for server in (one, two):
+        for page in pages:
+            response, _ = server.get(page, monkeypatch)
+            assert response.status_code == 200
+    writer = make_writer("ada", name="Ada Okafor")
+    draft = make_draft(writer, headline="Floods on the Niger", section=piece.section)
+    draft.body = "Revised."
+    draft.save()
+    for server in (one, two):
+        for page in pages:
+            _, queries = server.get(page, monkeypatch)
+            assert queries == 0, page
+    workflow.publish(draft, by=make_editor())
+    for server in (one, two):
+        for page in pages[:2]:
+            response, _ = server.get(page, monkeypatch)
+            assert "Floods on the Niger" in response.text, page
+        _, queries = server.get(other.get_absolute_url(), monkeypatch)
+        assert queries == 0
