@@ -4,7 +4,13 @@ from taggit.models import Tag
 
 from articles.models import Article, Image
 
-from .factories import jpeg_bytes, make_article, make_contributor, make_image, make_section
+from .factories import (
+    admin_image_form,
+    make_article,
+    make_contributor,
+    make_image,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,22 +119,15 @@ def test_tag_autocomplete_answers_the_article_form(editor_client):
 
 
 def test_an_image_cannot_be_saved_without_its_credit(editor_client):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    upload = SimpleUploadedFile("photo.jpg", jpeg_bytes(), content_type="image/jpeg")
-    form = {
-        "file": upload,
-        "alt_text": "A quad at dawn",
-        "caption": "",
-        "credit-TOTAL_FORMS": "1",
-        "credit-INITIAL_FORMS": "0",
-        "credit-MIN_NUM_FORMS": "1",
-        "credit-MAX_NUM_FORMS": "1",
-        "credit-0-title": "",
-        "credit-0-creator": "",
-        "credit-0-license": "",
-        "credit-0-changes": "unmodified",
-    }
+    form = admin_image_form(
+        **{
+            "credit-0-title": "",
+            "credit-0-creator": "",
+            "credit-0-source_url": "",
+            "credit-0-license": "",
+        }
+    )
+    upload = form["file"]
     response = editor_client.post("/admin/articles/image/add/", form)
     assert response.status_code == 200
     assert not Image.objects.exists()
