@@ -88,7 +88,8 @@ def may(user, transition, article):
     if not transition.allows_from(article.status):
         return False
     if transition.by_editor:
-        return is_editor(user)
+        # A contributor's piece is theirs until they submit it.
+        return is_editor(user) and not article.with_contributors_only
     return is_contributor_of(user, article)
 
 
@@ -100,11 +101,20 @@ def available(user, article):
 def submit(article, *, by, message=""):
     """The contributor sends the piece to the editors, stating that the work is their own."""
     now = timezone.now()
-    return _move(article, SUBMIT, by, message, submitted_at=now, own_work_declared_at=now)
+    return _move(
+        article,
+        SUBMIT,
+        by,
+        message,
+        submitted_at=now,
+        own_work_declared_at=now,
+        with_contributors_only=False,
+    )
 
 
 def withdraw(article, *, by, message=""):
-    return _move(article, WITHDRAW, by, message)
+    """The contributor takes the piece back: the editors no longer see it."""
+    return _move(article, WITHDRAW, by, message, with_contributors_only=True)
 
 
 def reopen(article, *, by, message=""):
@@ -147,6 +157,7 @@ def _move(article, transition, by, message, **changes):
         # Read the state under a lock, so two editors deciding at once cannot both succeed.
         current = Article.objects.select_for_update().get(pk=article.pk)
         article.status = current.status
+        article.with_contributors_only = current.with_contributors_only
         if not may(by, transition, article):
             raise TransitionNotAllowed(_refusal(by, transition, current))
         if transition.target in Article.LIVE_STATUSES:
@@ -172,7 +183,8 @@ def _move(article, transition, by, message, **changes):
         elif transition.name in DECISIONS:
             transaction.on_commit(lambda: emails.decision_made(change))
     # The caller's object follows the stored one.
-    for field in ("status", "published_at", "submitted_at", "own_work_declared_at", "version"):
+    followed = ("status", "published_at", "submitted_at", "own_work_declared_at", "version")
+    for field in (*followed, "with_contributors_only"):
         setattr(article, field, getattr(current, field))
     return change
 
@@ -200,6 +212,8 @@ def _refusal(user, transition, article):
             f"“{transition.label}” is not possible while the piece is "
             f"{article.get_status_display().lower()}."
         )
+    if transition.by_editor and article.with_contributors_only:
+        return "This piece is still its contributor's own: editors see it once it is submitted."
     if transition.by_editor:
         return f"Only an editor can {transition.label.lower()}."
     return "Only the piece's own contributors can do that."

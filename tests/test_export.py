@@ -116,6 +116,7 @@ def magazine_state():
                 piece.own_work_declared_at,
                 piece.note_to_editors,
                 piece.hero_image.file.name if piece.hero_image else None,
+                piece.with_contributors_only,
             ),
             "bylines": [
                 (byline.contributor.slug, byline.role, byline.shown_role)
@@ -186,6 +187,14 @@ def varied_magazine(demo_magazine):
         section=make_section(name="Sport", slug="sport", position=9, description=""),
         bylines=[(writer, "Reporter")],
     )
+    # A contributor's own draft: the editors do not see it, in this site or the next.
+    make_article(
+        status=Article.Status.DRAFT,
+        slug="a-contributors-own-draft",
+        section=Section.objects.get(slug="science"),
+        bylines=[(writer, "")],
+        with_contributors_only=True,
+    )
     moved = Article.objects.get(slug="library-to-stay-open-until-2am-during-exams")
     moved.slug = "library-open-until-2am"
     moved.save()
@@ -230,7 +239,7 @@ def test_export_then_import_into_an_empty_site_reproduces_the_magazine(
     with django_capture_on_commit_callbacks(execute=True):
         out, _ = run("import", tmp_path / "magazine")
 
-    assert "Imported 6 sections, 6 contributors, 11 images, 12 pieces" in out
+    assert "Imported 6 sections, 6 contributors, 11 images, 13 pieces" in out
     after = magazine_state()
     for part in ("sections", "contributors", "images", "pieces"):
         assert after[part] == before[part], part

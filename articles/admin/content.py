@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
 from django.db.models import Count, Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -107,9 +108,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return own + super().get_urls()
 
     def get_queryset(self, request):
+        # A contributor's piece is theirs until they submit it: not listed, not opened here.
         return (
             super()
             .get_queryset(request)
+            .seen_by_editors()
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("contributor"))
             )
@@ -155,14 +158,22 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return
         super().save_formset(request, form, formset, change)
 
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history falls back on the revisions of a piece the list does not show.
+        private = Article.objects.filter(pk=object_id, with_contributors_only=True)
+        if object_id.isdigit() and private.exists():
+            raise Http404("No such piece.")
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        get_object_or_404(Article.objects.seen_by_editors(), pk=object_id)
         # As in the change view, the form's version check and the save share one transaction.
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
 
     def compare_view(self, request, pk):
         """Two revisions of a piece side by side: each field that differs, line by line."""
-        article = get_object_or_404(Article, pk=pk)
+        article = get_object_or_404(Article.objects.seen_by_editors(), pk=pk)
         if not self.has_view_history_or_change_history_permission(request, article):
             raise PermissionDenied
         revisions = Article.history.filter(id=article.pk).select_related("history_user")

@@ -97,7 +97,7 @@ def decide(request, pk):
     """Make the decision the panel posted, then return to the piece with the outcome."""
     if not roles.is_editor(request.user):
         raise PermissionDenied
-    article = get_object_or_404(Article, pk=pk)
+    article = get_object_or_404(Article.objects.seen_by_editors(), pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -128,7 +128,7 @@ def share_preview(request, pk):
     """Make a link that shows the piece to someone without an account, until it expires."""
     if not request.user.has_perm("articles.add_previewlink"):
         raise PermissionDenied
-    article = get_object_or_404(Article, pk=pk)
+    article = get_object_or_404(Article.objects.seen_by_editors(), pk=pk)
     if article.status in workflow.REVOKES_PREVIEWS:
         # The workflow ends every link when a piece is published or withdrawn; a new one would lie.
         messages.error(

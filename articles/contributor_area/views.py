@@ -10,10 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,24 @@ NEXT_STEP = {
     Article.Status.PUBLISHED: "It is published. Thank you!",
     Article.Status.WITHDRAWN: "It is withdrawn. Return it to draft to work on it again.",
 }
+
+
+def who_sees(article, user):
+    """Who can see the piece now, in words that are true of it."""
+    if article.with_contributors_only:
+        others = [
+            byline.contributor.name
+            for byline in article.bylines.all()
+            if byline.contributor.user_id != user.pk
+        ]
+        who = ", ".join(["you", *others[:-1]]) + (f" and {others[-1]}" if others else "")
+        return f"Only {who} can see it. The editors will once it is submitted."
+    if article.is_public:
+        return "Everyone can read it."
+    if article.status == Article.Status.SCHEDULED:
+        when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+        return f"You and the editors can see it; readers will from {when}."
+    return "You and the editors can see it; readers cannot."
 
 
 def contributor_area(view):
@@ -70,7 +89,8 @@ def dashboard(request):
                     to_status__in=[workflow.TRANSITIONS[n].target for n in workflow.DECISIONS]
                 ),
                 to_attr="decisions",
-            )
+            ),
+            Prefetch("bylines", queryset=Byline.objects.select_related("contributor")),
         )
         .order_by("-updated_at")
     )
@@ -79,6 +99,7 @@ def dashboard(request):
             "article": piece,
             "last_decision": piece.decisions[-1] if piece.decisions else None,
             "next_step": NEXT_STEP[piece.status],
+            "who_sees": who_sees(piece, request.user),
         }
         for piece in pieces
     ]
@@ -96,6 +117,8 @@ def new_piece(request):
         if form.is_valid():
             article = form.instance
             article.created_by = request.user
+            # Theirs alone until they submit it.
+            article.with_contributors_only = True
             with transaction.atomic():
                 article.slug = unique_slug(
                     Article.objects, article.headline, fallback="piece", limit=180
@@ -137,6 +160,7 @@ def edit_piece(request, pk):
         "submit_form": SubmitForm(),
         "article": article,
         "next_step": NEXT_STEP[article.status],
+        "who_sees": who_sees(article, request.user),
         "record": article.status_changes.select_related("actor"),
         "comments": article.comments.filter(internal=False).select_related("author"),
         "actions": [t for t in workflow.available(request.user, article) if t != workflow.SUBMIT],
@@ -205,10 +229,14 @@ def move_piece(request, pk, action):
 def preview(request, pk):
     """A piece as readers will see it, for its contributors and the editors."""
     pieces = Article.objects.for_listing()
-    if not is_editor(request.user):
-        if contributor_profile(request.user) is None:
-            raise Http404("No such piece.")
-        pieces = pieces.filter(pk__in=Article.objects.written_by(request.user).values("pk"))
+    own = Article.objects.written_by(request.user).values("pk")
+    if is_editor(request.user):
+        # Editors see what was submitted to them, and their own.
+        pieces = pieces.filter(Q(with_contributors_only=False) | Q(pk__in=own))
+    elif contributor_profile(request.user) is None:
+        raise Http404("No such piece.")
+    else:
+        pieces = pieces.filter(pk__in=own)
     return render_preview(request, get_object_or_404(pieces, pk=pk))
 
 

@@ -107,6 +107,10 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def seen_by_editors(self):
+        """Every piece but a contributor's own that they have not submitted (or withdrew)."""
+        return self.filter(with_contributors_only=False)
+
     def written_by(self, user):
         """Pieces the user created or is named in the byline of: their own work."""
         if not user.is_authenticated:
@@ -177,6 +181,14 @@ class Article(models.Model):
     )
     note_to_editors = models.TextField(
         blank=True, help_text="From the contributor: anything the editors should know."
+    )
+    # A piece a contributor started stays theirs until they submit it, and again once they
+    # withdraw it: until then editors neither list, open, preview nor act on it.
+    with_contributors_only = models.BooleanField(
+        "seen by its contributors only",
+        default=False,
+        editable=False,
+        help_text="A contributor's piece that has not been submitted (or was withdrawn).",
     )
     own_work_declared_at = models.DateTimeField(
         null=True,

@@ -214,6 +214,8 @@ def piece_document(piece, tags):
         "updated_at": piece.updated_at,
         "submitted_at": piece.submitted_at,
         "own_work_declared_at": piece.own_work_declared_at,
+        # A contributor's own draft stays theirs in the magazine it moves to.
+        "with_contributors_only": piece.with_contributors_only,
         # Addresses it had once published, which readers' links may still use.
         "old_slugs": [
             {"slug": old.slug, "left_at": old.created_at} for old in piece.old_slugs.all()

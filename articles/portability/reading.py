@@ -232,6 +232,7 @@ def read_piece(folder, where, front, body):
             "updated_at",
             "submitted_at",
             "own_work_declared_at",
+            "with_contributors_only",
             "old_slugs",
         ),
     )
@@ -245,6 +246,7 @@ def read_piece(folder, where, front, body):
         "note_to_editors": front.text("note_to_editors"),
         "submitted_at": front.moment("submitted_at"),
         "own_work_declared_at": front.moment("own_work_declared_at"),
+        "with_contributors_only": front.flag("with_contributors_only"),
     }
     return Record(
         where,
