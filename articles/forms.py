@@ -69,7 +69,34 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned_data["tags"] = chosen + new
         if self.instance.pk:
             self._refuse_if_saved_since_opened(cleaned_data)
+        self.decision = self._decision_asked_for(cleaned_data)
         return cleaned_data
+
+    def _decision_asked_for(self, cleaned_data):
+        """The decision a "Save and …" button asks for, checked before anything is saved."""
+        if not self.data.get(f"{DECISION_PREFIX}-action"):
+            return None
+        decision = DecisionForm(self.data, prefix=DECISION_PREFIX)
+        if not decision.is_valid():
+            for errors in decision.errors.values():
+                for error in errors:
+                    self.add_error(None, f"{error} Nothing was saved yet.")
+            return None
+        transition = workflow.TRANSITIONS[decision.cleaned_data["action"]]
+        if self.instance.pk and not workflow.may(self.editor, transition, self.instance):
+            self.add_error(None, workflow.refusal(self.editor, transition, self.instance))
+            return None
+        if transition.needs_message and not decision.cleaned_data["message"].strip():
+            needed = f"{transition.label} needs a message to the contributor."
+            self.add_error(None, f"{needed} Nothing was saved yet.")
+            return None
+        image = cleaned_data.get("hero_image")
+        if transition.target in Article.LIVE_STATUSES and image is not None:
+            missing = workflow.picture_not_ready(image)
+            if missing:
+                self.add_error("hero_image", f"{missing} Nothing was saved yet.")
+                return None
+        return decision
 
     def _refuse_if_saved_since_opened(self, cleaned_data):
         # The admin validates and saves in one transaction, so the lock holds until the save.
@@ -92,8 +119,13 @@ class ArticleAdminForm(forms.ModelForm):
         )
 
 
+# The decision's fields share the piece's form, under this prefix: "Save and publish" and the
+# like apply the decision to the text on screen, in the transaction that saves it.
+DECISION_PREFIX = "decision"
+
+
 class DecisionForm(forms.Form):
-    """An editor's decision on a piece, as posted from the decision panel."""
+    """An editor's decision on a piece, posted with the piece's own form."""
 
     action = forms.ChoiceField(
         choices=[

@@ -159,7 +159,7 @@ def _move(article, transition, by, message, **changes):
         article.status = current.status
         article.with_contributors_only = current.with_contributors_only
         if not may(by, transition, article):
-            raise TransitionNotAllowed(_refusal(by, transition, current))
+            raise TransitionNotAllowed(refusal(by, transition, current))
         if transition.target in Article.LIVE_STATUSES:
             _check_ready_for_readers(current)
         for field, value in changes.items():
@@ -193,20 +193,23 @@ def _check_ready_for_readers(article):
     """Refuse to publish a piece with no byline, or whose picture's credit its licence faults."""
     if not article.bylines.exists():
         raise TransitionNotAllowed("A piece needs at least one name in its byline first.")
-    image = article.hero_image
-    if image is None:
-        return
+    if article.hero_image is not None:
+        missing = picture_not_ready(article.hero_image)
+        if missing:
+            raise TransitionNotAllowed(missing)
+
+
+def picture_not_ready(image):
+    """Why the picture may not go before readers yet, or "" if it may."""
     credit = getattr(image, "credit", None)
     if credit is None:
-        raise TransitionNotAllowed(
-            "The picture has no credit yet: say who made it and under what licence first."
-        )
+        return "The picture has no credit yet: say who made it and under what licence first."
     missing = requirements_message(credit)
-    if missing:
-        raise TransitionNotAllowed(f"{missing} Complete the credit before publishing.")
+    return f"{missing} Complete the credit before publishing." if missing else ""
 
 
-def _refusal(user, transition, article):
+def refusal(user, transition, article):
+    """Why `user` may not make `transition` on `article` now, in a sentence."""
     if not transition.allows_from(article.status):
         return (
             f"“{transition.label}” is not possible while the piece is "

@@ -104,8 +104,8 @@ def test_the_piece_page_offers_the_decisions_open_now_with_the_contributors_note
 ):
     article = submitted(writer, note_to_editors="The quotes are from <b>my</b> interviews.")
     html = editor_client.get(change_url(article)).content.decode()
-    for label in ("Request changes", "Decline", "Publish now", "Schedule"):
-        assert f">{label}" in html
+    for label in ("request changes", "decline", "publish now", "schedule"):
+        assert f">Save and {label}" in html
     assert 'value="unpublish"' not in html
     assert "The quotes are from &lt;b&gt;my&lt;/b&gt; interviews." in html
     assert "declared the work their own" in html
@@ -310,7 +310,7 @@ def test_sharing_a_preview_creates_an_active_link_and_shows_its_address(
     assert any(
         f"http://testserver/preview/{link.token}/" in text for text in shown_messages(response)
     )
-    assert "Revoke" in response.content.decode()
+    assert "Save and revoke it" in response.content.decode()
 
 
 def test_revoking_a_preview_link_ends_it(editor_client, editor, writer):
@@ -440,3 +440,99 @@ def test_a_second_editor_saving_over_a_newer_version_gets_the_form_back_with_the
     kept = {(record.body, record.history_user) for record in article.history.all()}
     assert ("The first editor's body.", first) in kept
     assert ("The second editor's body.", second) in kept
+
+
+# Decisions are made with the piece's own form: they apply to the text on screen.
+
+
+def test_save_and_publish_applies_the_decision_to_the_text_as_edited(
+    editor_client, writer, django_capture_on_commit_callbacks
+):
+    article = submitted(writer, headline="Old headline", standfirst="Old standfirst.")
+    data = form_post(editor_client.get(change_url(article)))
+    data.update(headline="New headline", standfirst="New standfirst.")
+    data["decision-action"] = "publish"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(change_url(article), data, follow=True)
+    article.refresh_from_db()
+    assert (article.status, article.headline, article.standfirst) == (
+        S.PUBLISHED, "New headline", "New standfirst.",
+    )  # fmt: skip
+    assert any("Published" in text for text in shown_messages(response))
+    # The edit and the decision are one piece of work, in order: saved, then published.
+    assert list(article.history.values_list("headline", "status")[:2]) == [
+        ("New headline", S.PUBLISHED),
+        ("New headline", S.SUBMITTED),
+    ]
+
+
+def test_a_decision_that_cannot_be_made_saves_nothing_and_keeps_what_was_typed(
+    editor_client, writer
+):
+    article = submitted(writer, headline="Old headline")
+    version = article.version
+    data = form_post(editor_client.get(change_url(article)))
+    data.update(headline="A headline typed before the refusal")
+    data["decision-action"] = "request_changes"
+    response = editor_client.post(change_url(article), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Request changes needs a message to the contributor. Nothing was saved yet." in html
+    assert 'value="A headline typed before the refusal"' in html
+    article.refresh_from_db()
+    assert (article.headline, article.status, article.version) == (
+        "Old headline",
+        S.SUBMITTED,
+        version,
+    )
+
+
+def test_save_and_request_changes_sends_the_typed_message_with_the_edit(
+    editor_client, writer, mailoutbox, django_capture_on_commit_callbacks
+):
+    article = submitted(writer)
+    data = form_post(editor_client.get(change_url(article)))
+    data.update({"decision-action": "request_changes", "decision-message": "Cut the ending."})
+    data["body"] = "A body the editor trimmed."
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(change_url(article), data)
+    article.refresh_from_db()
+    assert (article.status, article.body) == (S.CHANGES_REQUESTED, "A body the editor trimmed.")
+    assert StatusChange.objects.latest().message == "Cut the ending."
+    assert [mail.to for mail in mailoutbox] == [[writer.email]]
+
+
+def test_save_and_publish_is_refused_before_saving_while_the_credit_is_incomplete(
+    editor_client, writer
+):
+    from .factories import make_image
+
+    image = make_image(credit={"license": "cc-by-2.0", "title": "", "source_url": ""})
+    article = submitted(writer, headline="Old headline", hero_image=image)
+    data = form_post(editor_client.get(change_url(article)))
+    data.update({"headline": "New headline", "decision-action": "publish"})
+    response = editor_client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert "Complete the credit before publishing. Nothing was saved yet." in (
+        response.content.decode()
+    )
+    article.refresh_from_db()
+    assert (article.headline, article.status) == ("Old headline", S.SUBMITTED)
+
+
+def test_sharing_a_preview_from_the_pieces_form_saves_the_edit_first(editor_client, writer):
+    article = submitted(writer, headline="Old headline")
+    data = form_post(editor_client.get(change_url(article)))
+    data.update({"headline": "Edited before sharing", "preview-share": "1"})
+    response = editor_client.post(change_url(article), data, follow=True)
+    article.refresh_from_db()
+    assert article.headline == "Edited before sharing"
+    link = PreviewLink.objects.get()
+    assert any(link.get_absolute_url() in text for text in shown_messages(response))
+    data = form_post(editor_client.get(change_url(article)))
+    data.update({"standfirst": "Edited before revoking", "preview-revoke": str(link.pk)})
+    editor_client.post(change_url(article), data)
+    link.refresh_from_db()
+    article.refresh_from_db()
+    assert not link.is_active
+    assert article.standfirst == "Edited before revoking"

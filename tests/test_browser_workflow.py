@@ -35,10 +35,11 @@ def decide(page, live_server, action, outcome, message=""):
     """An editor opens the piece from the review queue or its change page and decides."""
     article = Article.objects.get(headline=HEADLINE)
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
-    form = page.locator("#decision-form")
+    # The decision's buttons are in the piece's own form: what is on screen is saved with it.
+    form = page.locator("#decide")
     if message:
-        form.locator("textarea[name=message]").fill(message)
-    form.locator(f'button[name=action][value="{action}"]').click()
+        form.locator("textarea[name=decision-message]").fill(message)
+    form.locator(f'button[name=decision-action][value="{action}"]').click()
     expect(page.locator(".messagelist")).to_contain_text(outcome)
 
 
@@ -120,3 +121,29 @@ def test_contributor_submits_editor_asks_for_changes_contributor_revises_editor_
     ]
     assert "Please name the volunteers' group." in mailoutbox[1].body
     assert f"/articles/{Article.objects.get(headline=HEADLINE).slug}/" in mailoutbox[3].body
+
+
+def test_an_editor_edits_the_headline_and_publishes_in_one_go(live_server, people, new_page):
+    from articles import workflow
+
+    from .factories import make_draft
+
+    writer = people["writer"]
+    article = make_draft(writer, headline=HEADLINE, slug="river-library")
+    workflow.submit(article, by=writer)
+    editor = new_page()
+    sign_in(editor, f"{live_server.url}/admin/login/", "eve")
+    editor.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    editor.get_by_label("Headline:").fill("The river library opens its doors again")
+    # Asking for changes without a message is refused, and nothing typed is lost.
+    editor.locator('button[name=decision-action][value="request_changes"]').click()
+    expect(editor.locator(".errornote, .errorlist").first).to_be_visible()
+    expect(editor.get_by_label("Headline:")).to_have_value(
+        "The river library opens its doors again"
+    )
+    assert Article.objects.get(pk=article.pk).headline == HEADLINE
+    editor.locator('button[name=decision-action][value="publish"]').click()
+    expect(editor.locator(".messagelist")).to_contain_text("Published")
+    reader = new_page()
+    reader.goto(f"{live_server.url}/articles/river-library/")
+    expect(reader.locator("h1")).to_have_text("The river library opens its doors again")

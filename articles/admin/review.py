@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from .. import roles, workflow
-from ..forms import DecisionForm
+from ..forms import DECISION_PREFIX, DecisionForm
 from ..models import Article, PreviewLink, Submission
 
 S = Article.Status
@@ -73,7 +73,10 @@ def decision_panel(request, article):
     """What the decision panel on a piece's page shows this editor."""
     now = timezone.now()
     return {
-        "decision_form": DecisionForm(),
+        # Bound to what was posted, so that a message typed before an error is still there.
+        "decision_form": DecisionForm(
+            request.POST if request.method == "POST" else None, prefix=DECISION_PREFIX
+        ),
         "decisions": [
             transition
             for transition in workflow.available(request.user, article)
@@ -107,11 +110,12 @@ def decide(request, pk):
     except workflow.TransitionNotAllowed as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, _outcome(article))
+        messages.success(request, outcome(article))
     return _back_to(article)
 
 
-def _outcome(article):
+def outcome(article):
+    """What an editor is told once a decision is made."""
     if article.status == S.SCHEDULED:
         when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
         return f"Scheduled: readers will see “{article.headline}” from {when}"
@@ -126,16 +130,22 @@ def _outcome(article):
 @require_POST
 def share_preview(request, pk):
     """Make a link that shows the piece to someone without an account, until it expires."""
+    article = get_object_or_404(Article.objects.seen_by_editors(), pk=pk)
+    share(request, article)
+    return _back_to(article)
+
+
+def share(request, article):
+    """Make a preview link for the piece, and say so (or why not) to the editor."""
     if not request.user.has_perm("articles.add_previewlink"):
         raise PermissionDenied
-    article = get_object_or_404(Article.objects.seen_by_editors(), pk=pk)
     if article.status in workflow.REVOKES_PREVIEWS:
         # The workflow ends every link when a piece is published or withdrawn; a new one would lie.
         messages.error(
             request,
             f"A {article.get_status_display().lower()} piece cannot be shared by preview link.",
         )
-        return _back_to(article)
+        return
     link = PreviewLink.objects.create(article=article, created_by=request.user)
     until = date_format(timezone.localtime(link.expires_at), "DATETIME_FORMAT")
     messages.success(
@@ -143,20 +153,25 @@ def share_preview(request, pk):
         f"Anyone with this link can read the piece until {until}: "
         f"{request.build_absolute_uri(link.get_absolute_url())}",
     )
-    return _back_to(article)
 
 
 @require_POST
 def revoke_preview(request, pk, link_id):
     """End a shared preview link now."""
+    article = get_object_or_404(Article.objects.seen_by_editors(), pk=pk)
+    revoke(request, link_id, article.pk)
+    return _back_to(article)
+
+
+def revoke(request, link_id, article_id):
+    """End one of the piece's preview links, and say so."""
     if not request.user.has_perm("articles.change_previewlink"):
         raise PermissionDenied
-    link = get_object_or_404(PreviewLink, pk=link_id, article_id=pk)
+    link = get_object_or_404(PreviewLink, pk=link_id, article_id=article_id)
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
     messages.success(request, "The preview link is revoked: it no longer opens the piece.")
-    return _back_to(link.article)
 
 
 def _back_to(article):
