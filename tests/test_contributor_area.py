@@ -343,3 +343,27 @@ def test_two_edits_of_the_same_version_the_second_is_refused_and_both_are_kept(c
     assert Article.objects.get(pk=article.pk).body == "Written in the first tab."
     kept = set(article.history.values_list("body", flat=True))
     assert {"Written in the first tab.", "Written in the second tab."} <= kept
+
+
+def test_the_piece_page_has_no_empty_from_the_editors_heading(ada, writer):
+    article = make_draft(writer, headline="Sent without a word back")
+    workflow.submit(article, by=writer)
+    assert "From the editors" not in ada.get(f"/submit/{article.pk}/").content.decode()
+
+
+def test_the_editors_message_keeps_its_line_breaks(ada, writer, editor):
+    article = make_draft(writer, headline="Needs work")
+    workflow.submit(article, by=writer)
+    workflow.request_changes(article, by=editor, message="First point.\nSecond point.")
+    assert "First point.<br>Second point." in ada.get("/submit/").content.decode()
+    assert "First point.<br>Second point." in ada.get(f"/submit/{article.pk}/").content.decode()
+
+
+def test_the_preview_leads_its_contributor_back_to_editing_and_on_to_submitting(ada, writer):
+    article = make_draft(writer, headline="Nearly there")
+    page = ada.get(f"/submit/{article.pk}/preview/").content.decode()
+    assert f'href="/submit/{article.pk}/">Back to editing</a>' in page
+    assert f'href="/submit/{article.pk}/#submit">Submit it for review</a>' in page
+    assert 'id="submit"' in ada.get(f"/submit/{article.pk}/").content.decode()
+    workflow.submit(article, by=writer)
+    assert "Back to editing" not in ada.get(f"/submit/{article.pk}/preview/").content.decode()

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
@@ -161,7 +162,10 @@ def edit_piece(request, pk):
         "article": article,
         "next_step": NEXT_STEP[article.status],
         "who_sees": who_sees(article, request.user),
-        "record": article.status_changes.select_related("actor"),
+        # The editors' messages; the contributor's own moves need no heading of their own.
+        "feedback": article.status_changes.exclude(message="")
+        .exclude(actor=request.user)
+        .select_related("actor"),
         "comments": article.comments.filter(internal=False).select_related("author"),
         "actions": [t for t in workflow.available(request.user, article) if t != workflow.SUBMIT],
     }
@@ -237,7 +241,12 @@ def preview(request, pk):
         raise Http404("No such piece.")
     else:
         pieces = pieces.filter(pk__in=own)
-    return render_preview(request, get_object_or_404(pieces, pk=pk))
+    article = get_object_or_404(pieces, pk=pk)
+    # Its contributor goes back to editing from here, or on to submitting.
+    editable = article.status in Article.EDITABLE_BY_CONTRIBUTOR
+    own = editable and workflow.is_contributor_of(request.user, article)
+    edit_url = reverse("articles:submit_edit", args=[article.pk]) if own else ""
+    return render_preview(request, article, edit_url=edit_url)
 
 
 @never_cache
