@@ -58,6 +58,7 @@ urlpatterns = [
     path("submit/new/", submit.new_piece, name="submit_new"),
     path("submit/<int:pk>/", submit.edit_piece, name="submit_edit"),
     path("submit/<int:pk>/preview/", submit.preview, name="submit_preview"),
+    path("submit/<int:pk>/delete/", submit.delete_piece, name="submit_delete"),
     path("submit/<int:pk>/<slug:action>/", submit.move_piece, name="submit_move"),
     path("preview/<str:token>/", submit.shared_preview, name="shared_preview"),
 ]

@@ -194,6 +194,7 @@ def contributor_pages(magazine):
         "draft": f"/submit/{draft.pk}/",
         "piece-after-publication": f"/submit/{magazine.reference.pk}/",
         "preview": f"/submit/{draft.pk}/preview/",
+        "delete-draft": f"/submit/{draft.pk}/delete/",
     }
 
 

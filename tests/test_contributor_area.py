@@ -367,3 +367,31 @@ def test_the_preview_leads_its_contributor_back_to_editing_and_on_to_submitting(
     assert 'id="submit"' in ada.get(f"/submit/{article.pk}/").content.decode()
     workflow.submit(article, by=writer)
     assert "Back to editing" not in ada.get(f"/submit/{article.pk}/preview/").content.decode()
+
+
+def test_a_contributor_deletes_their_own_draft_after_confirming(ada, writer):
+    article = make_draft(writer, headline="Second thoughts")
+    assert f'href="/submit/{article.pk}/delete/"' in ada.get(f"/submit/{article.pk}/").text
+    confirm = ada.get(f"/submit/{article.pk}/delete/")
+    assert confirm.status_code == 200
+    assert "cannot be undone" in confirm.text
+    assert Article.objects.filter(pk=article.pk).exists()
+    response = ada.post(f"/submit/{article.pk}/delete/")
+    assert response.status_code == 302 and response["Location"] == "/submit/"
+    assert not Article.objects.filter(pk=article.pk).exists()
+
+
+def test_only_a_draft_can_be_deleted_and_only_by_its_contributor(ada, writer, client):
+    submitted = make_draft(writer, headline="Already sent")
+    workflow.submit(submitted, by=writer)
+    assert ada.post(f"/submit/{submitted.pk}/delete/").status_code == 409
+    assert Article.objects.filter(pk=submitted.pk).exists()
+    others = make_draft(make_writer("bob"), headline="Bob's draft")
+    assert ada.post(f"/submit/{others.pk}/delete/").status_code == 404
+    assert Article.objects.filter(pk=others.pk).exists()
+
+
+def test_the_form_offers_a_way_straight_to_submitting(ada, writer):
+    article = make_draft(writer, headline="Long form")
+    page = ada.get(f"/submit/{article.pk}/").text
+    assert page.index('href="#submit"') < page.index('<form class="page-form piece-form"')

@@ -91,6 +91,7 @@ def contributor_pages(client):
         "edit-draft": f"/submit/{draft.pk}/",
         "edit-after-feedback": f"/submit/{submitted.pk}/",
         "preview": f"/submit/{draft.pk}/preview/",
+        "delete-draft": f"/submit/{draft.pk}/delete/",
     }.items():
         pages[name] = page_at(client, url)
     response = client.post("/submit/new/", {"headline": "", "picture": "", "alt_text": "x"})

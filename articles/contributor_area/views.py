@@ -213,6 +213,25 @@ def after_save(request, article, form):
 
 
 @contributor_area
+def delete_piece(request, pk):
+    """A contributor deletes a draft of their own, once they have confirmed it."""
+    article = own_piece(request, pk)
+    if article.status != Article.Status.DRAFT:
+        return refused(
+            request,
+            f"Only a draft can be deleted, and this piece is "
+            f"{article.get_status_display().lower()}. Nothing was deleted.",
+            status=409,
+        )
+    if request.method == "POST":
+        headline = article.headline
+        article.delete()
+        messages.success(request, f"Deleted “{headline}”.")
+        return redirect("articles:submit_dashboard")
+    return render(request, "articles/submit/delete.html", {"article": article})
+
+
+@contributor_area
 @require_POST
 def move_piece(request, pk, action):
     """Withdraw a submission, or return a withdrawn piece to draft."""
