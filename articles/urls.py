@@ -43,6 +43,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", reader_page(views.robots_txt), name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("articles/<slug:slug>/", reader_page(views.ArticleView.as_view()), name="article"),
     path("sections/<slug:slug>/", reader_page(views.SectionView.as_view()), name="section"),
     path("tags/<slug:slug>/", reader_page(views.TagView.as_view()), name="tag"),

@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from django.views.static import serve
@@ -270,6 +271,11 @@ class ArticleView(DetailView):
         # old address over wins, and the normal path costs no query more.
         article = get_object_or_404(Article.objects.public(), old_slugs__slug=self.kwargs["slug"])
         return redirect(article, permanent=True)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name none (the admin's): the site's icon."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def serve_media(request, path):

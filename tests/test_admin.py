@@ -158,3 +158,9 @@ def test_contributor_and_section_lists_count_their_pieces(editor_client):
     assert contributors.context["cl"].result_list[0].piece_count == 2
     assert sections.context["cl"].result_list[0].piece_count == 2
     assert '<td class="field-pieces">2</td>' in contributors.content.decode()
+
+
+def test_the_slug_help_shows_a_real_address(editor_client):
+    page = editor_client.get("/admin/articles/article/add/").content.decode()
+    assert "/articles//." not in page
+    assert "/articles/french-troops-exit-mali/" in page

@@ -254,3 +254,10 @@ def test_a_piece_and_the_navigation_are_kept_as_fragments_until_what_they_show_c
     assert (
         "French Troops Leave Mali After Nine Years" in client.get(reference.get_absolute_url()).text
     )
+
+
+def test_favicon_ico_leads_to_the_sites_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
+    assert client.get(response["Location"]).status_code == 200

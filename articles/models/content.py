@@ -139,7 +139,11 @@ class Article(models.Model):
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The piece's address: /articles/<slug>/."
+        max_length=200,
+        unique=True,
+        help_text="The last part of the piece's address: for “french-troops-exit-mali” it is "
+        "/articles/french-troops-exit-mali/. Once the piece is published, a new one keeps the "
+        "old address working.",
     )
     standfirst = models.TextField(
         blank=True, help_text="One or two sentences under the headline that say what the piece is."
