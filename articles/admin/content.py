@@ -315,46 +315,6 @@ class ImageAdmin(admin.ModelAdmin):
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The decision applies to the text as just saved, in the same transaction.
-        decision = getattr(form, "decision", None)
-        if decision is None:
-            return
-        try:
-            decision.decide(form.instance, by=request.user)
-        except workflow.TransitionNotAllowed as refused:
-            # Checked before the save; only a decision made meanwhile by someone else gets here.
-            transaction.set_rollback(True)
-            messages.error(request, f"{refused} Nothing was saved, your edits included.")
-            request.decision_refused = True
-        else:
-            request.decision_outcome = review.outcome(form.instance)
-
-    def response_change(self, request, obj):
-        if hasattr(request, "decision_outcome") or hasattr(request, "decision_refused"):
-            return self._after_decision(request, obj)
-        # The preview link buttons are in the piece's form too: its edits are saved first.
-        if request.POST.get("preview-share"):
-            review.share(request, obj)
-            return redirect("admin:articles_article_change", obj.pk)
-        if request.POST.get("preview-revoke", "").isdigit():
-            review.revoke(request, int(request.POST["preview-revoke"]), obj.pk)
-            return redirect("admin:articles_article_change", obj.pk)
-        return super().response_change(request, obj)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        if hasattr(request, "decision_outcome") or hasattr(request, "decision_refused"):
-            return self._after_decision(request, obj)
-        return super().response_add(request, obj, post_url_continue)
-
-    def _after_decision(self, request, article):
-        if hasattr(request, "decision_outcome"):
-            messages.success(request, request.decision_outcome)
-            return redirect("admin:articles_article_change", article.pk)
-        # Rolled back: the page as it was, with the reason above it.
-        return redirect(request.path)
-
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         for credit_form in formset.forms:
