@@ -5,10 +5,8 @@ each change is only noted; once it commits, `flush` works out everything at once
 saved with its credit is encoded once, and a piece saved with its byline and tags is indexed
 once. Nothing here runs inside a model's save() or while a reader's page is being made.
 
-What a change means for readers is decided from what they could see before and after it. Each
-piece keeps the listings it is public in (`Article.public_footprint`): a draft's save finds
-both empty and forgets no page; an edit of a published piece forgets the pages that show it;
-publishing and unpublishing also forget the listings it enters or leaves.
+Which reader pages a change forgets is worked out in articles/footprints.py, from where each
+piece was public before the change and is now.
 
 Everything is read afresh from the database after the commit, so noting a change that was then
 rolled back (a savepoint, or a whole transaction) costs a little work and changes nothing.
@@ -26,7 +24,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag, TaggedItem
 
-from . import pagetags, renditions, search
+from . import footprints, pagetags, renditions, search
 from .models import (
     Article,
     Byline,
@@ -169,7 +167,7 @@ def render_pictures(changes):
             # Pages show the original until `manage.py renditions` (run at every start) tries again.
             logger.exception("Could not make the renditions of picture %s.", image.pk)
     if rendered:
-        pagetags.forget(pages_to_forget(Changes(pictures=rendered)))
+        pagetags.forget(footprints.pages_to_forget(Changes(pictures=rendered)))
 
 
 def index_pieces(changes):
@@ -182,108 +180,10 @@ def index_pieces(changes):
 
 
 def forget_pages(changes):
-    pagetags.forget(pages_to_forget(changes))
+    pagetags.forget(footprints.pages_to_forget(changes))
     if changes.pieces or changes.gone_pieces:
         # A piece scheduled, rescheduled or unscheduled moves the next time to look.
         pagetags.schedule()
-
-
-# What readers could see, and which of their pages a change forgets.
-
-
-def footprint(article):
-    """The listings a public piece appears in, and what else places it there; [] if not public."""
-    if not article.is_public:
-        return []
-    marks = {
-        "list",
-        f"list-s{article.section_id}",
-        f"published:{article.published_at.isoformat()}",
-        *(f"list-c{byline.contributor_id}" for byline in article.bylines.all()),
-        *(f"list-t{tag.pk}" for tag in article.tags.all()),
-    }
-    if article.hero_image_id:
-        marks |= {"credits", f"picture:{article.hero_image_id}"}
-    return sorted(marks)
-
-
-def page_tags(marks):
-    """The page-cache tags among a footprint's marks (the rest only tell two footprints apart)."""
-    return {mark for mark in marks if ":" not in mark}
-
-
-def piece_tags(pk, before, now, *, edited=True):
-    """The tags to forget for one piece, from the listings it was public in and is now."""
-    if not before and not now:
-        # Never seen by a reader, then or now: a draft, a submission, a declined piece.
-        return set()
-    tags = set()
-    if edited or before != now:
-        # Its own page, every page that shows it, and every text it could now be found by.
-        tags |= {f"a{pk}", "search", "sitemap"}
-    if before != now:
-        # It entered or left a listing, or moved within them: each window of them changes.
-        tags |= page_tags(before) | page_tags(now)
-    return tags
-
-
-def previous_footprint(article, now):
-    """What the piece was public in when last worked out; unknown means assume the most."""
-    if article.public_footprint is not None:
-        return article.public_footprint
-    if article.published_at is None:
-        return []
-    # Older than footprints, or made without saves (a bulk load): perhaps public, in any list.
-    return sorted(set(now) | {"list", "unknown:"})
-
-
-def pieces_tags(pks, *, edited=True):
-    """Forget the pages of these pieces as they are now, and record what they are public in."""
-    tags = set()
-    moved = []
-    articles = Article.objects.filter(pk__in=pks).prefetch_related("bylines", "tags")
-    for article in articles.only(
-        "status", "published_at", "section_id", "hero_image_id", "public_footprint"
-    ):
-        now = footprint(article)
-        before = previous_footprint(article, now)
-        tags |= piece_tags(article.pk, before, now, edited=edited)
-        if article.public_footprint != now:
-            article.public_footprint = now
-            moved.append(article)
-    # No save(): the footprint is derived, and a save would be a change of its own.
-    Article.objects.bulk_update(moved, ["public_footprint"])
-    return tags
-
-
-def pages_to_forget(changes):
-    public = Article.objects.public()
-    tags = pieces_tags(changes.pieces)
-    for pk, before in changes.gone_pieces.items():
-        tags |= piece_tags(pk, before or [], [])
-    if changes.pictures:
-        shown = set(public.filter(hero_image__in=changes.pictures).values_list("hero_image_id"))
-        shown |= set(
-            Contributor.objects.filter(photo__in=changes.pictures, bylines__article__in=public)
-            .values_list("photo_id")
-        )  # fmt: skip
-        tags |= {f"i{pk}" for (pk,) in shown}
-    if changes.contributors:
-        named = Contributor.objects.filter(
-            pk__in=changes.contributors, bylines__article__in=public
-        ).values_list("pk", flat=True)
-        tags |= {f"c{pk}" for pk in named}
-    if changes.tags:
-        used = public.filter(tags__in=changes.tags).values_list("tags", flat=True)
-        tags |= {f"t{pk}" for pk in set(used)}
-    if changes.sections:
-        # Every page names the sections in its navigation.
-        tags |= {"nav", *(f"s{pk}" for pk in changes.sections)}
-    if tags & {*(f"c{pk}" for pk in changes.contributors), *(f"t{pk}" for pk in changes.tags)}:
-        tags |= {"search", "sitemap"}
-    if changes.sections:
-        tags.add("sitemap")
-    return tags
 
 
 def loaded_in_bulk(pks):
@@ -292,14 +192,8 @@ def loaded_in_bulk(pks):
     pks = list(pks)
     search.index_articles(pks)
     for start in range(0, len(pks), search.CHUNK_SIZE):
-        pieces_tags(pks[start : start + search.CHUNK_SIZE])
+        footprints.pieces_tags(pks[start : start + search.CHUNK_SIZE])
     pagetags.forget({"all"})
-
-
-def went_live(since, until):
-    """Forget what scheduled pieces change by becoming public between these two moments."""
-    pks = Article.objects.public().filter(published_at__gt=since, published_at__lte=until)
-    return pieces_tags(list(pks.values_list("pk", flat=True)), edited=False)
 
 
 # The registry: each signal below notes what its change means, and nothing more.

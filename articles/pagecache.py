@@ -24,7 +24,7 @@ from django.utils.cache import (
     set_response_etag,
 )
 
-from . import derived, pagetags
+from . import footprints, pagetags
 
 # Held by the one request that works out which scheduled pieces have gone live.
 SCHEDULE_LOCK_KEY = "pagecache:schedule-lock"
@@ -63,12 +63,6 @@ class Page:
         self.tags = tags
         self.started = started
 
-    def __getstate__(self):
-        return (self.status, self.content, self.headers, self.tags, self.started)
-
-    def __setstate__(self, state):
-        self.status, self.content, self.headers, self.tags, self.started = state
-
 
 class PageCacheMiddleware:
     """Answer readers from the cache, and keep the reader pages it had to make."""
@@ -99,7 +93,8 @@ class PageCacheMiddleware:
             response = rebuild(page, clock)
             # A reader who has this very page already gets a 304 and no body.
             return get_conditional_response(request, etag=response["ETag"], response=response)
-        response = self.get_response(request)
+        with pagetags.reading_with(clock):
+            response = self.get_response(request)
         if may_store(request, response):
             for_shared_caches(response, clock)
             if keeping:
@@ -119,7 +114,7 @@ def scheduled_pieces_went_live(clock):
     now = time.time()
     if cache.add(SCHEDULE_LOCK_KEY, 1, timeout=30):
         try:
-            went_live = derived.went_live(
+            went_live = footprints.went_live(
                 datetime.fromtimestamp(clock.checked, UTC), datetime.fromtimestamp(now, UTC)
             )
             pagetags.forget(went_live)

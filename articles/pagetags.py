@@ -21,6 +21,7 @@ import math
 import time
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import astuple, dataclass
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -38,6 +39,9 @@ PURGE_BATCH = 200
 PURGE_TIMEOUT_SECONDS = 2
 
 _shown = contextvars.ContextVar("page_tags", default=None)
+# The clock a reader's request read as it began (pagecache), so that its fragments need not
+# ask the shared cache again.
+_request_clock = contextvars.ContextVar("request_clock", default=None)
 
 
 @contextmanager
@@ -102,7 +106,8 @@ def remembered(key, make):
     forgotten. The page around it shows the same things. An exception is never kept."""
     if not settings.MAGAZINE_FRAGMENT_CACHE:
         return make()
-    tick = read_clock().tick
+    # Read before anything the fragment shows, as a page's is.
+    tick = (_request_clock.get() or read_clock()).tick
     key = f"fragment:{key}"
     kept = cache.get(key)
     if kept is not None:
@@ -118,6 +123,16 @@ def remembered(key, make):
     cache.set(key, (tick, tick, frozenset(tags), value), settings.MAGAZINE_PAGE_CACHE_SECONDS)
     shows(*tags)
     return value
+
+
+@contextmanager
+def reading_with(clock):
+    """Let the fragments of the request under way use the clock it read as it began."""
+    token = _request_clock.set(clock)
+    try:
+        yield
+    finally:
+        _request_clock.reset(token)
 
 
 # The clock and the versions of tags, in the shared cache.
@@ -150,16 +165,16 @@ def locked():
             fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
+@dataclass
 class Clock:
     """The tick pages are checked against, and when the next scheduled piece goes live."""
 
-    def __init__(self, tick, due, checked):
-        self.tick = tick
-        self.due = due
-        self.checked = checked
+    tick: int
+    due: float
+    checked: float
 
     def as_tuple(self):
-        return (self.tick, self.due, self.checked)
+        return astuple(self)
 
 
 def read_clock():

@@ -261,3 +261,15 @@ def test_favicon_ico_leads_to_the_sites_icon(client):
     assert response.status_code == 301
     assert response["Location"].endswith("favicon.svg")
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_page_reads_the_clock_once_for_itself_and_its_fragments(client, reference, monkeypatch):
+    from articles import pagetags
+
+    client.get(reference.get_absolute_url())
+    reads = []
+    read_clock = pagetags.read_clock
+    monkeypatch.setattr(pagetags, "read_clock", lambda: reads.append(1) or read_clock())
+    assert client.get(reference.get_absolute_url()).status_code == 200
+    assert client.get("/").status_code == 200
+    assert len(reads) == 2
