@@ -371,7 +371,19 @@ def test_the_preview_leads_its_contributor_back_to_editing_and_on_to_submitting(
 
 def test_a_contributor_deletes_their_own_draft_after_confirming(ada, writer):
     article = make_draft(writer, headline="Second thoughts")
-    assert f'href="/submit/{article.pk}/delete/"' in ada.get(f"/submit/{article.pk}/").text
+    assert 'name="delete"' in ada.get(f"/submit/{article.pk}/").text
+    # The button saves what was typed before asking, so that keeping the draft loses nothing.
+    edit = {
+        "headline": "Second thoughts, revised",
+        "body": "Edited.",
+        "section": article.section_id,
+        "opened_version": article.version,
+        "credit_changes": "unmodified",
+        "delete": "",
+    }
+    asked = ada.post(f"/submit/{article.pk}/", edit)
+    assert asked.status_code == 302 and asked["Location"] == f"/submit/{article.pk}/delete/"
+    assert Article.objects.get(pk=article.pk).headline == "Second thoughts, revised"
     confirm = ada.get(f"/submit/{article.pk}/delete/")
     assert confirm.status_code == 200
     assert "cannot be undone" in confirm.text

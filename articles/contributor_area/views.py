@@ -208,6 +208,9 @@ def after_save(request, article, form):
         return redirect("articles:submit_dashboard")
     if "preview" in request.POST:
         return redirect("articles:submit_preview", article.pk)
+    if "delete" in request.POST:
+        # Saved first, so that "Keep it" on the next page loses nothing typed.
+        return redirect("articles:submit_delete", article.pk)
     messages.success(request, "Draft saved.")
     return redirect("articles:submit_edit", article.pk)
 
