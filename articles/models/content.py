@@ -59,6 +59,9 @@ class Contributor(models.Model):
         help_text="Shown after the name in a byline unless a piece says otherwise, "
         'e.g. "Contributor", "Staff Writer", "Editor".',
     )
+    pronouns = models.CharField(
+        max_length=40, blank=True, help_text="As they want them shown, e.g. she/her, they/them."
+    )
     bio = models.TextField(blank=True, help_text="A few sentences, shown on their page.")
     photo = models.ForeignKey(
         "Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
