@@ -31,6 +31,7 @@ from .models import (
     Contributor,
     Image,
     ImageCredit,
+    PendingUpload,
     PendingWork,
     Rendition,
     Section,
@@ -261,6 +262,12 @@ def image_deleted(sender, instance, **kwargs):
     note("pictures", instance.pk)
 
 
+def held_picture_deleted(sender, instance, **kwargs):
+    # A held picture that became a library picture was copied; its own file goes either way.
+    if instance.file:
+        note("files", instance.file.name)
+
+
 def credit_changed(sender, instance, raw=False, **kwargs):
     # The licence decides whether the picture may be cropped, and how its share card is made.
     if not raw:
@@ -305,6 +312,7 @@ WATCHED = [
     (post_save, ImageCredit, credit_changed),
     (post_delete, ImageCredit, credit_changed),
     (post_delete, Rendition, rendition_deleted),
+    (post_delete, PendingUpload, held_picture_deleted),
     (post_save, Contributor, contributor_saved),
     (post_delete, Contributor, contributor_deleted),
     (post_save, Section, section_changed),

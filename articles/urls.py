@@ -2,6 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
+from .contributor_area import profile
 from .contributor_area import views as submit
 from .feeds import (
     ArticleAtomFeed,
@@ -15,6 +16,7 @@ from .feeds import (
 )
 from .pagecache import reader_page
 from .sitemaps import SITEMAPS
+from .writing import endpoints as writing
 
 app_name = "articles"
 
@@ -57,9 +59,15 @@ urlpatterns = [
     path("search/", reader_page(views.SearchView.as_view()), name="search"),
     path("submit/", submit.dashboard, name="submit_dashboard"),
     path("submit/new/", submit.new_piece, name="submit_new"),
+    path("submit/profile/", profile.profile, name="submit_profile"),
+    path("submit/held/<uuid:key>/", submit.held_picture, name="submit_held_picture"),
     path("submit/<int:pk>/", submit.edit_piece, name="submit_edit"),
     path("submit/<int:pk>/preview/", submit.preview, name="submit_preview"),
     path("submit/<int:pk>/delete/", submit.delete_piece, name="submit_delete"),
     path("submit/<int:pk>/<slug:action>/", submit.move_piece, name="submit_move"),
     path("preview/<str:token>/", submit.shared_preview, name="shared_preview"),
+    # The writing surface of the piece forms, in the contributor area and the admin alike.
+    path("write/preview/", writing.preview, name="write_preview"),
+    path("write/paste/", writing.paste, name="write_paste"),
+    path("write/autosave/", writing.autosave, name="write_autosave"),
 ]

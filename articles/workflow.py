@@ -160,6 +160,8 @@ def _move(article, transition, by, message, **changes):
         article.with_contributors_only = current.with_contributors_only
         if not may(by, transition, article):
             raise TransitionNotAllowed(refusal(by, transition, current))
+        if transition is SUBMIT:
+            _check_ready_for_editors(current)
         if transition.target in Article.LIVE_STATUSES:
             _check_ready_for_readers(current)
         for field, value in changes.items():
@@ -189,8 +191,21 @@ def _move(article, transition, by, message, **changes):
     return change
 
 
+def _check_ready_for_editors(article):
+    """Refuse to submit a draft with no words, no section, or a picture not yet credited."""
+    if not article.body.strip():
+        raise TransitionNotAllowed("Write the piece before submitting it: the body is empty.")
+    if article.section_id is None:
+        raise TransitionNotAllowed("Choose the section the piece belongs in before submitting it.")
+    # What each licence asks of a credit beyond this is checked when the piece is published.
+    if article.hero_image is not None and not hasattr(article.hero_image, "credit"):
+        raise TransitionNotAllowed(picture_not_ready(article.hero_image))
+
+
 def _check_ready_for_readers(article):
-    """Refuse to publish a piece with no byline, or whose picture's credit its licence faults."""
+    """Refuse to publish a piece with no byline or section, or a picture its licence faults."""
+    if article.section_id is None:
+        raise TransitionNotAllowed("A piece needs a section first.")
     if not article.bylines.exists():
         raise TransitionNotAllowed("A piece needs at least one name in its byline first.")
     if article.hero_image is not None:

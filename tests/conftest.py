@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
-from .factories import committed, make_editor, make_writer
+from .factories import committed, make_editor, make_section, make_writer
 from .tools import CHROMIUM_ARGS, chromium
 
 
@@ -77,6 +77,23 @@ def writer(db):
 def editor(db):
     """Eve, an editor."""
     return make_editor("eve", email="eve@example.org")
+
+
+@pytest.fixture
+def people(transactional_db):
+    """Ada the contributor and Eve the editor, and a Culture section, seen by a live server."""
+    make_section(name="Culture", slug="culture")
+    return {
+        "writer": make_writer("ada", name="Ada Okafor", email="ada@example.org"),
+        "editor": make_editor("eve", email="eve@example.org", first_name="Eve"),
+    }
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """The test client, signed in as Eve the editor."""
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from django.test import TestCase
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles import roles
+from articles import roles, workflow
 from articles.models import Article, Byline, Contributor, Image, ImageCredit, Section
 
 _numbers = itertools.count(1)
@@ -163,3 +163,11 @@ def make_draft(writer, **fields):
     """A draft in the writer's own contributor area: created by them, with them in the byline."""
     fields.setdefault("status", Article.Status.DRAFT)
     return make_article(bylines=[(writer.contributor, "")], created_by=writer, **fields)
+
+
+def make_submitted(writer, **fields):
+    """A piece the writer has submitted to the editors."""
+    article = make_draft(writer, **fields)
+    workflow.submit(article, by=writer)
+    article.refresh_from_db()
+    return article

@@ -9,23 +9,10 @@ from django.utils import timezone
 from articles import workflow
 from articles.models import Article, Comment, PreviewLink, StatusChange
 
-from .factories import make_article, make_draft, make_editor
+from .factories import make_article, make_draft, make_editor, make_submitted
 
 S = Article.Status
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-def submitted(writer, **fields):
-    article = make_draft(writer, **fields)
-    workflow.submit(article, by=writer)
-    article.refresh_from_db()
-    return article
 
 
 def change_url(article):
@@ -68,8 +55,8 @@ def in_an_hour_and(days):
 
 
 def test_review_queue_lists_only_submitted_pieces_oldest_first(editor_client, writer):
-    newer = submitted(writer, headline="Sent yesterday")
-    older = submitted(writer, headline="Sent last week")
+    newer = make_submitted(writer, headline="Sent yesterday")
+    older = make_submitted(writer, headline="Sent last week")
     Article.objects.filter(pk=newer.pk).update(submitted_at=timezone.now() - timedelta(days=1))
     Article.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - timedelta(days=7))
     make_draft(writer, headline="Still a draft")
@@ -85,7 +72,7 @@ def test_review_queue_lists_only_submitted_pieces_oldest_first(editor_client, wr
 def test_review_queue_rows_link_to_the_pieces_page_and_show_byline_and_word_count(
     editor_client, writer
 ):
-    article = submitted(writer, body="Four words in all.")
+    article = make_submitted(writer, body="Four words in all.")
     html = editor_client.get("/admin/articles/submission/").content.decode()
     assert f'href="{change_url(article)}"' in html
     assert f"{writer.contributor.name} (Contributor)" in html
@@ -102,7 +89,7 @@ def test_nothing_can_be_added_to_the_review_queue(editor_client):
 def test_the_piece_page_offers_the_decisions_open_now_with_the_contributors_note(
     editor_client, writer
 ):
-    article = submitted(writer, note_to_editors="The quotes are from <b>my</b> interviews.")
+    article = make_submitted(writer, note_to_editors="The quotes are from <b>my</b> interviews.")
     html = editor_client.get(change_url(article)).content.decode()
     for label in ("request changes", "decline", "publish now", "schedule"):
         assert f">Save and {label}" in html
@@ -115,7 +102,7 @@ def test_the_piece_page_offers_the_decisions_open_now_with_the_contributors_note
 def test_request_changes_with_a_message_records_it_and_mails_the_contributor(
     editor_client, writer, editor, mailoutbox, django_capture_on_commit_callbacks
 ):
-    article = submitted(writer)
+    article = make_submitted(writer)
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(
             decide_url(article),
@@ -133,7 +120,7 @@ def test_request_changes_with_a_message_records_it_and_mails_the_contributor(
 
 
 def test_request_changes_without_a_message_is_refused_and_changes_nothing(editor_client, writer):
-    article = submitted(writer)
+    article = make_submitted(writer)
     response = editor_client.post(
         decide_url(article), {"action": "request_changes", "message": "  "}, follow=True
     )
@@ -145,7 +132,7 @@ def test_request_changes_without_a_message_is_refused_and_changes_nothing(editor
 
 
 def test_decline_with_a_message_declines_the_piece(editor_client, writer):
-    article = submitted(writer)
+    article = make_submitted(writer)
     editor_client.post(decide_url(article), {"action": "decline", "message": "Not for us."})
     article.refresh_from_db()
     assert article.status == S.DECLINED
@@ -153,14 +140,14 @@ def test_decline_with_a_message_declines_the_piece(editor_client, writer):
 
 
 def test_publish_now_makes_the_piece_public(editor_client, writer):
-    article = submitted(writer)
+    article = make_submitted(writer)
     response = editor_client.post(decide_url(article), {"action": "publish"}, follow=True)
     assert any(text.startswith("Published") for text in shown_messages(response))
     assert Article.objects.public().filter(pk=article.pk).exists()
 
 
 def test_schedule_for_a_future_date_is_public_only_once_the_date_passes(editor_client, writer):
-    article = submitted(writer)
+    article = make_submitted(writer)
     editor_client.post(
         decide_url(article), {"action": "schedule", "publish_at": in_an_hour_and(days=2)}
     )
@@ -173,7 +160,7 @@ def test_schedule_for_a_future_date_is_public_only_once_the_date_passes(editor_c
 
 
 def test_schedule_in_the_past_is_refused(editor_client, writer):
-    article = submitted(writer)
+    article = make_submitted(writer)
     response = editor_client.post(
         decide_url(article),
         {"action": "schedule", "publish_at": in_an_hour_and(days=-2)},
@@ -205,7 +192,7 @@ def test_unpublish_takes_a_published_piece_off_the_site(editor_client):
 def test_a_malformed_decision_is_answered_with_a_message_and_changes_nothing(
     editor_client, writer, data, expected
 ):
-    article = submitted(writer)
+    article = make_submitted(writer)
     response = editor_client.post(decide_url(article), data, follow=True)
     assert response.status_code == 200
     assert any(expected in text for text in shown_messages(response))
@@ -215,11 +202,11 @@ def test_a_malformed_decision_is_answered_with_a_message_and_changes_nothing(
 
 
 def test_decide_answers_only_posts(editor_client, writer):
-    assert editor_client.get(decide_url(submitted(writer))).status_code == 405
+    assert editor_client.get(decide_url(make_submitted(writer))).status_code == 405
 
 
 def test_staff_without_the_editors_role_cannot_decide(client, writer):
-    article = submitted(writer)
+    article = make_submitted(writer)
     client.force_login(
         type(writer).objects.create_user("intern", "intern@example.org", "pw", is_staff=True)
     )
@@ -230,7 +217,7 @@ def test_staff_without_the_editors_role_cannot_decide(client, writer):
 
 @pytest.mark.parametrize("method, path", [("get", "/admin/"), ("post", "decide")])
 def test_a_contributor_reaching_the_admin_is_sent_to_its_login(client, writer, method, path):
-    article = submitted(writer)
+    article = make_submitted(writer)
     client.force_login(writer)
     path = decide_url(article) if path == "decide" else path
     response = getattr(client, method)(path, {"action": "publish"} if method == "post" else {})
@@ -241,7 +228,7 @@ def test_a_contributor_reaching_the_admin_is_sent_to_its_login(client, writer, m
 
 
 def test_a_change_form_post_naming_a_status_does_not_change_it(editor_client, writer):
-    article = submitted(writer)
+    article = make_submitted(writer)
     data = form_post(editor_client.get(change_url(article)))
     data.update({"status": "published", "published_at_0": "2026-01-02", "published_at_1": "10:00"})
     response = editor_client.post(change_url(article), data)
@@ -251,7 +238,7 @@ def test_a_change_form_post_naming_a_status_does_not_change_it(editor_client, wr
 
 
 def test_bulk_publish_moves_what_it_may_and_reports_each_piece_it_may_not(editor_client, writer):
-    draft = submitted(writer, headline="Ready")
+    draft = make_submitted(writer, headline="Ready")
     out = make_article(headline="Already out")
     response = editor_client.post(
         "/admin/articles/article/",
@@ -278,7 +265,7 @@ def test_bulk_unpublish_takes_pieces_off_the_site(editor_client):
 
 
 def test_comments_are_saved_with_their_author_and_internal_flag(editor_client, editor, writer):
-    article = submitted(writer)
+    article = make_submitted(writer)
     data = form_post(editor_client.get(change_url(article)))
     data.update({"comments-0-body": "Check the quote's date.", "comments-0-internal": "on"})
     assert editor_client.post(change_url(article), data).status_code == 302
@@ -287,7 +274,7 @@ def test_comments_are_saved_with_their_author_and_internal_flag(editor_client, e
 
 
 def test_existing_comments_are_shown_with_their_author(editor_client, writer):
-    article = submitted(writer)
+    article = make_submitted(writer)
     colleague = make_editor("mo")
     Comment.objects.create(article=article, author=colleague, body="Lovely opening.")
     html = editor_client.get(change_url(article)).content.decode()
@@ -301,7 +288,7 @@ def test_existing_comments_are_shown_with_their_author(editor_client, writer):
 def test_sharing_a_preview_creates_an_active_link_and_shows_its_address(
     editor_client, editor, writer
 ):
-    article = submitted(writer)
+    article = make_submitted(writer)
     response = editor_client.post(
         f"/admin/articles/article/{article.pk}/share-preview/", follow=True
     )
@@ -314,7 +301,7 @@ def test_sharing_a_preview_creates_an_active_link_and_shows_its_address(
 
 
 def test_revoking_a_preview_link_ends_it(editor_client, editor, writer):
-    article = submitted(writer)
+    article = make_submitted(writer)
     link = PreviewLink.objects.create(article=article, created_by=editor)
     editor_client.post(f"/admin/articles/article/{article.pk}/share-preview/{link.pk}/revoke/")
     link.refresh_from_db()
@@ -342,7 +329,7 @@ def edit_body(client, article, body):
 
 
 def test_each_save_keeps_a_revision_listed_with_who_and_why(editor_client, editor, writer):
-    article = submitted(writer)
+    article = make_submitted(writer)
     edit_body(editor_client, article, "First edit.")
     edit_body(editor_client, article, "Second edit.")
     assert article.history.count() >= 3
@@ -353,7 +340,7 @@ def test_each_save_keeps_a_revision_listed_with_who_and_why(editor_client, edito
 
 
 def test_compare_shows_the_removed_and_added_lines_escaped(editor_client, writer):
-    article = submitted(writer, body="A first line.\n\nA second line.")
+    article = make_submitted(writer, body="A first line.\n\nA second line.")
     edit_body(editor_client, article, "A first line.\n\n<script>alert('x')</script>")
     newer, older = article.history.all()[:2]
     response = editor_client.get(
@@ -375,7 +362,7 @@ def test_compare_shows_the_removed_and_added_lines_escaped(editor_client, writer
 
 
 def test_compare_without_two_revisions_returns_to_the_history_with_a_message(editor_client, writer):
-    article = submitted(writer)
+    article = make_submitted(writer)
     response = editor_client.get(
         f"/admin/articles/article/{article.pk}/history/compare/",
         {"from": "x", "to": "99999999999999999999999"},
@@ -388,7 +375,7 @@ def test_compare_without_two_revisions_returns_to_the_history_with_a_message(edi
 def test_restoring_an_old_revision_makes_its_text_current_and_moves_the_version_on(
     editor_client, writer
 ):
-    article = submitted(writer, body="The *original* text.")
+    article = make_submitted(writer, body="The *original* text.")
     first = article.history.earliest()
     edit_body(editor_client, article, "A rewrite nobody liked.")
     before = Article.objects.get(pk=article.pk).version
@@ -403,7 +390,7 @@ def test_restoring_an_old_revision_makes_its_text_current_and_moves_the_version_
 
 
 def test_restoring_a_revision_keeps_the_current_status(editor_client, editor, writer):
-    article = submitted(writer)
+    article = make_submitted(writer)
     draft_revision = article.history.earliest()
     workflow.publish(article, by=editor)
     revert_url = f"/admin/articles/article/{article.pk}/history/{draft_revision.history_id}/"
@@ -415,7 +402,7 @@ def test_restoring_a_revision_keeps_the_current_status(editor_client, editor, wr
 def test_a_second_editor_saving_over_a_newer_version_gets_the_form_back_with_the_conflict(
     client, writer
 ):
-    article = submitted(writer, body="The body both editors opened.")
+    article = make_submitted(writer, body="The body both editors opened.")
     first, second = make_editor("first"), make_editor("second")
     client.force_login(first)
     first_data = form_post(client.get(change_url(article)))
@@ -448,7 +435,7 @@ def test_a_second_editor_saving_over_a_newer_version_gets_the_form_back_with_the
 def test_save_and_publish_applies_the_decision_to_the_text_as_edited(
     editor_client, writer, django_capture_on_commit_callbacks
 ):
-    article = submitted(writer, headline="Old headline", standfirst="Old standfirst.")
+    article = make_submitted(writer, headline="Old headline", standfirst="Old standfirst.")
     data = form_post(editor_client.get(change_url(article)))
     data.update(headline="New headline", standfirst="New standfirst.")
     data["decision-action"] = "publish"
@@ -469,7 +456,7 @@ def test_save_and_publish_applies_the_decision_to_the_text_as_edited(
 def test_a_decision_that_cannot_be_made_saves_nothing_and_keeps_what_was_typed(
     editor_client, writer
 ):
-    article = submitted(writer, headline="Old headline")
+    article = make_submitted(writer, headline="Old headline")
     version = article.version
     data = form_post(editor_client.get(change_url(article)))
     data.update(headline="A headline typed before the refusal")
@@ -490,7 +477,7 @@ def test_a_decision_that_cannot_be_made_saves_nothing_and_keeps_what_was_typed(
 def test_save_and_request_changes_sends_the_typed_message_with_the_edit(
     editor_client, writer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    article = submitted(writer)
+    article = make_submitted(writer)
     data = form_post(editor_client.get(change_url(article)))
     data.update({"decision-action": "request_changes", "decision-message": "Cut the ending."})
     data["body"] = "A body the editor trimmed."
@@ -508,7 +495,7 @@ def test_save_and_publish_is_refused_before_saving_while_the_credit_is_incomplet
     from .factories import make_image
 
     image = make_image(credit={"license": "cc-by-2.0", "title": "", "source_url": ""})
-    article = submitted(writer, headline="Old headline", hero_image=image)
+    article = make_submitted(writer, headline="Old headline", hero_image=image)
     data = form_post(editor_client.get(change_url(article)))
     data.update({"headline": "New headline", "decision-action": "publish"})
     response = editor_client.post(change_url(article), data)
@@ -521,7 +508,7 @@ def test_save_and_publish_is_refused_before_saving_while_the_credit_is_incomplet
 
 
 def test_sharing_a_preview_from_the_pieces_form_saves_the_edit_first(editor_client, writer):
-    article = submitted(writer, headline="Old headline")
+    article = make_submitted(writer, headline="Old headline")
     data = form_post(editor_client.get(change_url(article)))
     data.update({"headline": "Edited before sharing", "preview-share": "1"})
     response = editor_client.post(change_url(article), data, follow=True)

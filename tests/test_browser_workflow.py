@@ -7,28 +7,13 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 
-from .factories import PASSWORD, jpeg_bytes, make_editor, make_section, make_writer
+from .factories import jpeg_bytes
+from .tools import sign_in
 
 pytestmark = pytest.mark.browser
 
 HEADLINE = "The night the river library reopened"
 CREDIT_LINE = "“Reading room at dawn” (cropped) by Ada Okafor is licensed under CC BY 4.0"
-
-
-@pytest.fixture
-def people(transactional_db):
-    make_section(name="Culture", slug="culture")
-    return {
-        "writer": make_writer("ada", name="Ada Okafor", email="ada@example.org"),
-        "editor": make_editor("eve", email="eve@example.org", first_name="Eve"),
-    }
-
-
-def sign_in(page, url, username):
-    page.goto(url)
-    page.get_by_label(re.compile("^Username")).fill(username)
-    page.get_by_label(re.compile("^Password")).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("^(Sign in|Log in)$")).click()
 
 
 def decide(page, live_server, action, outcome, message=""):

@@ -4,14 +4,16 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import Article, Comment, Image, PreviewLink
+from articles.models import Article, Comment, Image, PendingUpload, PreviewLink
 
 from .factories import (
     REFERENCE_CREDIT,
+    committed,
     jpeg_bytes,
     make_draft,
     make_section,
@@ -79,17 +81,70 @@ def test_a_piece_with_a_credited_picture_gets_the_exact_credit_line(ada):
     assert image.credit.line() == REFERENCE_CREDIT
 
 
-def test_a_picture_without_alt_text_or_credit_is_refused_and_nothing_is_stored(ada):
+def test_a_draft_may_be_only_a_headline(ada, writer):
+    response = ada.post("/submit/new/", {"headline": "Notes for a piece on the dam"})
+    article = Article.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/submit/{article.pk}/"
+    assert (article.body, article.section) == ("", None)
+    assert article.status == S.DRAFT
+    # Its page and the dashboard work without a section.
+    assert ada.get(f"/submit/{article.pk}/").status_code == 200
+    assert b"Notes for a piece on the dam" in ada.get("/submit/").content
+
+
+def test_a_draft_keeps_a_picture_whose_credit_is_half_written(ada):
     data = piece_data(make_section(), **reference_picture_data())
     data.update(alt_text="", credit_creator="", credit_license="")
     response = ada.post("/submit/new/", data)
+    assert response.status_code == 302
+    image = Article.objects.get().hero_image
+    assert not hasattr(image, "credit")
+    # What was typed of the credit waits with the picture, and comes back on the form.
+    assert image.draft_credit["title"] == "27th Africa-France Summit, Bamako"
+    page = ada.get(response["Location"]).content.decode()
+    assert 'value="27th Africa-France Summit, Bamako"' in page
+    assert "The picture's credit is not complete yet" in page
+
+
+def submission_of(data):
+    return {**data, "submit": "", "own_work": "on"}
+
+
+def test_submitting_names_each_missing_thing_at_its_field_and_saves_nothing(ada):
+    data = submission_of(piece_data(make_section(), **reference_picture_data()))
+    data.update(body="", section="", alt_text="", credit_creator="", credit_license="")
+    response = ada.post("/submit/new/", data)
     assert response.status_code == 200
-    assert b"Describe the picture" in response.content
-    assert b"Name who made the picture" in response.content
-    assert b"Choose the licence" in response.content
+    form = response.context["form"]
+    assert form.errors["body"] == ["Write the piece before you submit it: the body is empty."]
+    assert form.errors["section"] == ["Choose the section the piece belongs in."]
+    assert form.errors["alt_text"] == ["Describe the picture for readers who cannot see it."]
+    assert form.errors["credit_creator"] == ["Name who made the picture, so it can be credited."]
+    assert form.errors["credit_license"] == ["Choose the licence the picture is under."]
     assert not Article.objects.exists() and not Image.objects.exists()
-    # What was typed is still there to fix.
+    # What was typed is still there to fix, and the picture is kept for the next try.
     assert b"The river library reopens" in response.content
+    assert b"The picture you chose is kept" in response.content
+
+
+def test_submitting_without_the_own_work_statement_is_refused_at_the_statement(ada):
+    data = {**piece_data(make_section()), "submit": ""}
+    response = ada.post("/submit/new/", data)
+    assert response.status_code == 200
+    assert response.context["submit_form"].errors["own_work"]
+    assert not Article.objects.exists()
+
+
+def test_the_workflow_refuses_to_submit_a_draft_without_a_body_or_section(writer):
+    article = make_draft(writer, body="")
+    Article.objects.filter(pk=article.pk).update(section=None)
+    article.refresh_from_db()
+    with pytest.raises(workflow.TransitionNotAllowed, match="the body is empty"):
+        workflow.submit(article, by=writer)
+    article.body = "Words at last."
+    article.save()
+    with pytest.raises(workflow.TransitionNotAllowed, match="section"):
+        workflow.submit(article, by=writer)
 
 
 def test_a_second_piece_with_the_same_headline_gets_its_own_address(ada):
@@ -119,16 +174,17 @@ def test_editing_a_draft_keeps_the_picture_and_updates_its_credit(ada, writer):
     assert "(cropped)" in article.hero_image.credit.line()
 
 
-def test_submitting_needs_the_own_work_statement_and_keeps_the_draft(ada):
+def test_submitting_without_the_statement_keeps_the_text_typed_on_the_form(ada):
     ada.post("/submit/new/", piece_data(make_section()))
     article = Article.objects.get()
     data = piece_data(article.section, body="A better body.", submit="1")
     data["opened_version"] = article.version
-    response = ada.post(f"/submit/{article.pk}/", data, follow=True)
+    response = ada.post(f"/submit/{article.pk}/", data)
     article.refresh_from_db()
     assert article.status == S.DRAFT
-    assert article.body == "A better body."
     assert b"Tick the statement that the work is your own" in response.content
+    # Nothing saved, nothing lost: the new text is on the form, ready for "Save draft".
+    assert b"A better body." in response.content
 
 
 def test_submitting_sends_the_piece_and_its_note_to_the_editors(
@@ -407,3 +463,108 @@ def test_the_form_offers_a_way_straight_to_submitting(ada, writer):
     article = make_draft(writer, headline="Long form")
     page = ada.get(f"/submit/{article.pk}/").text
     assert page.index('href="#submit"') < page.index('<form class="page-form piece-form"')
+
+
+def held_key(response):
+    found = re.search(rb'name="held_picture" value="([0-9a-f-]+)"', response.content)
+    return found.group(1).decode()
+
+
+def test_a_chosen_picture_survives_a_form_error_and_is_saved_on_the_next_try(ada, writer):
+    data = piece_data(make_section(), **reference_picture_data())
+    data["crop_left"] = "10"  # only one side of a crop: an error to fix
+    response = ada.post("/submit/new/", data)
+    assert response.status_code == 200
+    assert "Give all four sides of the crop" in response.content.decode()
+    key = held_key(response)
+    held = PendingUpload.objects.get(key=key)
+    assert held.uploaded_by == writer and (held.width, held.height) == (64, 36)
+    # Shown to the contributor as a thumbnail, with the way to remove it.
+    assert f'src="/submit/held/{key}/"'.encode() in response.content
+    assert b'name="remove_picture"' in response.content
+    assert not Image.objects.exists()
+
+    retry = {k: v for k, v in data.items() if k != "picture"}
+    retry.update(crop_left="", held_picture=key)
+    with committed():
+        response = ada.post("/submit/new/", retry)
+    assert response.status_code == 302
+    image = Article.objects.get().hero_image
+    assert (image.width, image.height) == (64, 36)
+    assert image.credit.line() == REFERENCE_CREDIT
+    # The held copy is gone once the picture is the piece's; its file goes after the commit.
+    assert not PendingUpload.objects.exists()
+    assert not default_storage.exists(held.file.name)
+    assert default_storage.exists(image.file.name)
+
+
+def test_a_held_picture_is_shown_and_usable_only_by_the_one_who_chose_it(ada, client):
+    data = piece_data(make_section(), **reference_picture_data(), crop_left="10")
+    key = held_key(ada.post("/submit/new/", data))
+    shown = ada.get(f"/submit/held/{key}/")
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/jpeg"
+    assert b"".join(shown.streaming_content).startswith(b"\xff\xd8")
+
+    other = make_writer("bo", name="Bo Lindqvist")
+    client.force_login(other)
+    assert client.get(f"/submit/held/{key}/").status_code == 404
+    retry = piece_data(make_section(), held_picture=key)
+    response = client.post("/submit/new/", retry)
+    # Someone else's key is no picture of theirs: refused with a word, nothing taken.
+    assert response.status_code == 200
+    assert "The picture you chose earlier is no longer kept" in response.content.decode()
+    assert not Image.objects.exists()
+
+
+def test_remove_drops_a_held_picture_and_the_piece_saves_without_one(ada):
+    data = piece_data(make_section(), **reference_picture_data(), crop_left="10")
+    key = held_key(ada.post("/submit/new/", data))
+    retry = {k: v for k, v in data.items() if k != "picture"}
+    retry.update(crop_left="", held_picture=key, remove_picture="on")
+    for field in ("alt_text", "credit_title", "credit_creator", "credit_source_url"):
+        retry[field] = ""
+    response = ada.post("/submit/new/", retry)
+    assert response.status_code == 302
+    assert Article.objects.get().hero_image is None
+    assert not PendingUpload.objects.exists() and not Image.objects.exists()
+
+
+def test_remove_takes_the_picture_off_a_saved_draft(ada):
+    ada.post("/submit/new/", piece_data(make_section(), **reference_picture_data()))
+    article = Article.objects.get()
+    data = piece_data(article.section, remove_picture="on", opened_version=article.version)
+    assert ada.post(f"/submit/{article.pk}/", data).status_code == 302
+    article.refresh_from_db()
+    assert article.hero_image is None
+
+
+def test_a_pasted_credit_line_says_beside_the_fields_what_it_filled(ada):
+    data = piece_data(make_section(), picture=reference_picture_data()["picture"])
+    data.update(alt_text="A summit", credit_paste=REFERENCE_CREDIT)
+    response = ada.post("/submit/new/", data, follow=True)
+    page = response.content.decode()
+    report = re.search(r'<p class="notice paste-report" role="status">(.*?)</p>', page).group(1)
+    assert report.startswith("Filled from the pasted credit:")
+    assert "creator" in report and "licence" in report
+    # Filled, the credit's fields fold away behind its line.
+    assert '<details class="credit-fields">' in page
+    image = Article.objects.get().hero_image
+    assert image.credit.creator == "United Nations Photo"
+
+
+def test_a_credit_line_it_cannot_read_is_said_and_the_fields_stay_open(ada):
+    data = piece_data(make_section(), picture=reference_picture_data()["picture"])
+    data.update(alt_text="A summit", credit_paste="a photo I found somewhere")
+    response = ada.post("/submit/new/", data, follow=True)
+    page = response.content.decode()
+    assert 'class="notice paste-report"' in page
+    assert '<details class="credit-fields" open>' in page
+
+
+def test_a_headline_only_draft_previews_without_a_section(ada):
+    ada.post("/submit/new/", {"headline": "Notes for a piece on the dam"})
+    article = Article.objects.get()
+    response = ada.get(f"/submit/{article.pk}/preview/")
+    assert response.status_code == 200
+    assert b"Notes for a piece on the dam" in response.content
+    assert b'class="kicker"' not in response.content.split(b"<h1", 1)[0]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from taggit.models import Tag
 
-from articles.models import Article, Contributor, Image, Section, SlugHistory
+from articles.models import Article, Contributor, Image, ImageCredit, Section, SlugHistory
 
 from .factories import (
     REFERENCE_HEADLINE,
@@ -427,3 +427,49 @@ def test_a_picture_added_with_camera_metadata_is_stored_without_it(
     assert Image.objects.get(credit__creator=untouched.credit.creator).file.name == (
         untouched.file.name
     )
+
+
+def test_import_refuses_a_contributor_link_that_is_not_a_web_address(
+    small_magazine, settings, tmp_path
+):
+    Contributor.objects.filter(slug="pipa-powers").update(
+        links="https://pipa.example.org/\njavascript:alert(1)"
+    )
+    run("export", tmp_path / "magazine", verbosity=0)
+    empty_the_site(settings, tmp_path / "new-site-media")
+
+    with pytest.raises(CommandError) as refusal:
+        run("import", tmp_path / "magazine", verbosity=0)
+
+    assert str(refusal.value) == (
+        "contributors/pipa-powers.md: links: Line 2, “javascript:alert(1)”, is not a web "
+        "address: links must start with http:// or https://. Nothing was imported."
+    )
+    for model in (Article, Contributor, Section, Image):
+        assert model.objects.count() == 0, model
+    assert media_files(tmp_path / "new-site-media") == []
+
+
+def test_import_refuses_a_credit_address_that_is_not_http(small_magazine, settings, tmp_path):
+    reference = Article.objects.get(slug="french-troops-exit-mali").hero_image
+    ImageCredit.objects.filter(image=reference).update(source_url="ftp://example.org/summit.jpg")
+    run("export", tmp_path / "magazine", verbosity=0)
+    empty_the_site(settings, tmp_path / "new-site-media")
+
+    with pytest.raises(CommandError) as refusal:
+        run("import", tmp_path / "magazine", verbosity=0)
+
+    assert f"images/image-{reference.pk}.md: credit source_url: “ftp://example.org/summit.jpg”" in (
+        str(refusal.value)
+    )
+    assert Image.objects.count() == 0
+
+
+def test_pronouns_travel_with_the_contributor(small_magazine, settings, tmp_path):
+    Contributor.objects.filter(slug="pipa-powers").update(pronouns="she/her")
+    run("export", tmp_path / "magazine", verbosity=0)
+    empty_the_site(settings, tmp_path / "new-site-media")
+
+    run("import", tmp_path / "magazine", verbosity=0)
+
+    assert Contributor.objects.get(slug="pipa-powers").pronouns == "she/her"

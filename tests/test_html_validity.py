@@ -4,13 +4,22 @@ import json
 import subprocess
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from taggit.models import Tag
 
 from articles import workflow
 from articles.models import Article, Invitation
 
-from .factories import REFERENCE_HEADLINE, make_article, make_draft, make_editor, make_writer
+from .factories import (
+    REFERENCE_CREDIT,
+    REFERENCE_HEADLINE,
+    jpeg_bytes,
+    make_article,
+    make_draft,
+    make_editor,
+    make_writer,
+)
 from .tools import java, vnu_jar
 
 # A page with a deliberate error, validated alongside the real ones: if the validator does
@@ -92,11 +101,42 @@ def contributor_pages(client):
         "edit-after-feedback": f"/submit/{submitted.pk}/",
         "preview": f"/submit/{draft.pk}/preview/",
         "delete-draft": f"/submit/{draft.pk}/delete/",
+        "profile": "/submit/profile/",
     }.items():
         pages[name] = page_at(client, url)
     response = client.post("/submit/new/", {"headline": "", "picture": "", "alt_text": "x"})
     assert response.status_code == 200 and b"errorlist" in response.content
     pages["new-piece-with-errors"] = response.content.decode()
+    # A picture kept across an error, and a saved credit folded behind its line.
+    picture = SimpleUploadedFile("p.jpg", jpeg_bytes(), content_type="image/jpeg")
+    response = client.post(
+        "/submit/new/", {"headline": "Held", "picture": picture, "crop_left": "3"}
+    )
+    assert b"The picture you chose is kept" in response.content
+    pages["new-piece-with-a-held-picture"] = response.content.decode()
+    picture = SimpleUploadedFile("p.jpg", jpeg_bytes(), content_type="image/jpeg")
+    response = client.post(
+        "/submit/new/",
+        {"headline": "Folded", "picture": picture, "credit_paste": REFERENCE_CREDIT},
+        follow=True,
+    )
+    assert b'<details class="credit-fields">' in response.content
+    pages["piece-with-a-folded-credit"] = response.content.decode()
+    # The profile: a refused link at its field, then a photo with its credit.
+    response = client.post("/submit/profile/", {"name": "Ada", "links": "javascript:alert(1)"})
+    assert response.status_code == 200 and b'id="id_links_error"' in response.content
+    pages["profile-with-errors"] = response.content.decode()
+    photo = {
+        "name": "Ada",
+        "picture": SimpleUploadedFile("me.jpg", jpeg_bytes(), content_type="image/jpeg"),
+        "alt_text": "Ada smiling",
+        "credit-creator": "Sam Lee",
+        "credit-creator_url": "https://sam.example.org/",
+        "credit-license": "cc-by-4.0",
+        "credit-changes": "unmodified",
+    }
+    assert client.post("/submit/profile/", photo).status_code == 302
+    pages["profile-with-a-photo"] = page_at(client, "/submit/profile/")
     response = client.get("/preview/not-a-token/")
     assert response.status_code == 404
     pages["preview-ended"] = response.content.decode()
@@ -176,3 +216,35 @@ def assert_valid(vnu, pages, tmp_path):
     assert not problems, "Invalid HTML:\n" + "\n".join(
         f"{name}.html {text}" for name, texts in problems.items() for text in texts
     )
+
+
+def editors_pages(client):
+    """The admin pages the magazine templates: the dashboard, the list and page of a piece."""
+    writer = make_writer("ada")
+    editor = make_editor("eve")
+    waiting = make_draft(writer, headline="A piece <waiting> & ready")
+    workflow.submit(waiting, by=writer)
+    declined = make_draft(writer, headline="Not for us")
+    workflow.submit(declined, by=writer)
+    workflow.decline(declined, by=editor, message="Thank you, but no.")
+    reference = Article.objects.get(headline=REFERENCE_HEADLINE)
+    client.force_login(editor)
+    return {
+        name: page_at(client, url)
+        for name, url in {
+            "admin-home": "/admin/",
+            "admin-article-list": "/admin/articles/article/",
+            "admin-piece-waiting": f"/admin/articles/article/{waiting.pk}/change/",
+            "admin-piece-published": f"/admin/articles/article/{reference.pk}/change/",
+            "admin-review-queue": "/admin/articles/submission/",
+            "admin-credit-audit": "/admin/articles/creditaudit/",
+        }.items()
+    }
+
+
+def test_the_editors_admin_pages_are_valid_html(vnu, demo_magazine, client, tmp_path):
+    """The dashboard, the list of pieces, a piece's page and the credit audit pass too."""
+    pages = editors_pages(client)
+    assert "Review queue" in pages["admin-home"]
+    assert 'name="decision-publish_at"' in pages["admin-piece-waiting"]
+    assert_valid(vnu, pages, tmp_path)

@@ -28,12 +28,6 @@ pytestmark = pytest.mark.django_db
 CROP = {"crop_left": "10", "crop_top": "10", "crop_right": "90", "crop_bottom": "60"}
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def test_the_reference_credit_line_is_exact():
     assert make_reference_image().credit.line() == REFERENCE_CREDIT
 
@@ -228,15 +222,25 @@ def test_a_pasted_line_never_overwrites_what_the_contributor_typed(client, write
     assert credit.title == "27th Africa-France Summit, Bamako"
 
 
-def test_an_unreadable_paste_is_said_plainly_and_nothing_is_stored(client, writer):
+def test_an_unreadable_paste_is_said_plainly_and_the_draft_waits_for_its_credit(client, writer):
     client.force_login(writer)
     response = client.post(
-        "/submit/new/", contributor_post(make_section(), credit_paste="Photo by my cousin")
+        "/submit/new/",
+        contributor_post(make_section(), credit_paste="Photo by my cousin"),
+        follow=True,
     )
     page = response.content.decode()
-    assert response.status_code == 200
     assert "No licence was recognised in the pasted text." in page
-    assert not Article.objects.exists() and not Image.objects.exists()
+    # A draft may wait for its credit; no credit is made from what could not be read.
+    assert not hasattr(Article.objects.get().hero_image, "credit")
+    submitted = client.post(
+        response.redirect_chain[-1][0],
+        contributor_post(
+            make_section(), submit="", own_work="on", opened_version=Article.objects.get().version
+        ),
+    )
+    assert "Choose the licence the picture is under." in submitted.content.decode()
+    assert Article.objects.get().status == Article.Status.DRAFT
 
 
 def test_a_contributor_asking_to_crop_a_no_derivatives_picture_is_told_why_not(client, writer):

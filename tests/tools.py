@@ -1,10 +1,13 @@
 """The outside programs the browser and HTML tests drive, and what happens when one is missing."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+
+from .factories import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -62,3 +65,11 @@ def chromium():
     if not CHROMIUM.is_file():
         missing_tool(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     return CHROMIUM
+
+
+def sign_in(page, url, username, password=None):
+    """Sign in through the sign-in page at `url`, as a person would."""
+    page.goto(url)
+    page.get_by_label(re.compile("^Username")).fill(username)
+    page.get_by_label(re.compile("^Password")).fill(password or PASSWORD)
+    page.get_by_role("button", name=re.compile("^(Sign in|Log in)$")).click()

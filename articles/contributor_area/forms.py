@@ -6,10 +6,13 @@ from taggit.forms import TagField
 
 from .. import licenses
 from ..credits import FIELD_NAMES
-from ..forms import pasted_credit_report, read_pasted_credit
+from ..forms import BODY_HELP, pasted_credit_report, read_pasted_credit
 from ..images import PictureField
+from ..links import WebAddressField
 from ..models import Article, Image, ImageCredit
 from ..models.images import crop_refusal
+from ..writing.widgets import WritingArea
+from .held import HELD_PICTURE_LOST, content_of, held_upload, hold
 
 # Fields a contributor never sets, whatever a hand-made POST says: the editors decide them.
 PROTECTED_FIELDS = (
@@ -28,9 +31,8 @@ PROTECTED_FIELDS = (
 
 
 def url_field(label, help_text):
-    return forms.URLField(
-        label=label, required=False, assume_scheme="https", max_length=500, help_text=help_text
-    )
+    # http(s) only; a link typed without a scheme is taken as https.
+    return WebAddressField(label=label, required=False, max_length=500, help_text=help_text)
 
 
 def crop_field(label):
@@ -51,6 +53,13 @@ class PieceForm(forms.ModelForm):
         help_text="Places, people and subjects, separated by commas: France, Mali, Sahel.",
     )
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The key of a picture kept from an earlier try of this form (see PendingUpload).
+    held_picture = forms.CharField(widget=forms.HiddenInput, required=False)
+    remove_picture = forms.BooleanField(
+        label="Remove the picture",
+        required=False,
+        help_text="The piece will have no picture. To use another instead, choose it above.",
+    )
 
     picture = PictureField(
         required=False,
@@ -123,27 +132,33 @@ class PieceForm(forms.ModelForm):
         fields = ["headline", "standfirst", "body", "section", "tags", "note_to_editors"]
         widgets = {
             "standfirst": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 24}),
+            "body": WritingArea(attrs={"rows": 24}),
             "note_to_editors": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "headline": "Short and clear; the editors may suggest another.",
-            "body": "Markdown: a blank line between paragraphs; ## for a subheading; *italic*, "
-            "**bold**; [words](https://…) for a link. “Save and preview” shows it exactly as "
-            "readers will see it.",
+            "body": BODY_HELP,
             "note_to_editors": "Sources, context, anything you want the editors to know. "
             "Readers never see this.",
         }
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, user=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
+        self.user = user
+        # "Submit for review" asks for more than "Save draft" does.
+        self.submitting = data is not None and "submit" in data
         self.paste_filled, self.paste_problems = [], []
+        self.held, self.held_lost, self.removing = None, False, False
         if data is not None:
             data = data.copy()
             self.paste_filled, self.paste_problems = read_pasted_credit(
                 data, "credit_paste", CREDIT_KEYS.get
             )
+            self.held, self.held_lost = held_upload(data.get("held_picture"), user)
         super().__init__(data, *args, **kwargs)
+        # A draft may be only a headline; what submitting needs is asked for then.
+        self.fields["body"].required = False
+        self.fields["section"].required = False
         self.fields["section"].empty_label = "Choose a section…"
         article = self.instance
         if article.pk:
@@ -151,50 +166,112 @@ class PieceForm(forms.ModelForm):
             self.initial.setdefault("tags", list(article.tags.all()))
         image = article.hero_image if article.pk else None
         if image:
-            self.fields[
-                "picture"
-            ].help_text = (
-                "Leave empty to keep the current picture, or choose a new one to replace it."
-            )
+            self.offer_replacing()
             for field in ("alt_text", "decorative", "caption", *Image.CROP_FIELDS):
                 self.initial.setdefault(field, getattr(image, field))
             credit = getattr(image, "credit", None)
-            if credit:
-                for field in FIELD_NAMES:
-                    self.initial.setdefault(CREDIT_KEYS[field], getattr(credit, field))
+            written = (
+                {field: getattr(credit, field) for field in FIELD_NAMES}
+                if credit
+                else image.draft_credit
+            )
+            for field, value in written.items():
+                if field in CREDIT_KEYS:
+                    self.initial.setdefault(CREDIT_KEYS[field], value)
+        if self.held:
+            self.offer_replacing()
+
+    def offer_replacing(self):
+        picture = self.fields["picture"]
+        picture.label = "Replace the picture"
+        picture.help_text = "Leave empty to keep the picture above, or choose another instead."
+
+    @property
+    def paste_report(self):
+        """What a pasted credit line filled and what it could not read, in a sentence."""
+        if not (self.paste_filled or self.paste_problems):
+            return ""
+        return pasted_credit_report(self.paste_filled, self.paste_problems)
+
+    def shown_credit(self):
+        """The credit as the form now holds it: what was typed, or what is stored."""
+        return {field: self[key].value() or "" for field, key in CREDIT_KEYS.items()}
+
+    @property
+    def credit_folds(self):
+        """The credit's fields fold away once they are filled and have nothing to fix."""
+        values = self.shown_credit()
+        if not (values["creator"] and values["license"]):
+            return False
+        return not any(key in self.errors for key in CREDIT_KEYS.values())
+
+    def credit_line(self):
+        values = self.shown_credit()
+        return ImageCredit(**values).line() if values["license"] in licenses.LICENSES else ""
+
+    def current_image(self):
+        return self.instance.hero_image if self.instance.pk else None
 
     def has_picture(self):
-        return bool(
-            self.cleaned_data.get("picture") or (self.instance.pk and self.instance.hero_image)
-        )
+        if self.removing:
+            return False
+        return bool(self.cleaned_data.get("picture") or self.held or self.current_image())
+
+    def credit_values(self, cleaned_data):
+        return {field: cleaned_data.get(key) or "" for field, key in CREDIT_KEYS.items()}
 
     def clean(self):
         cleaned_data = super().clean()
+        upload = cleaned_data.get("picture")
+        self.removing = bool(cleaned_data.get("remove_picture")) and not upload
+        if self.held_lost and not upload and not self.removing:
+            self.add_error("picture", HELD_PICTURE_LOST)
         if self.has_picture():
-            required = {
-                "credit_creator": "Name who made the picture, so it can be credited.",
-                "credit_license": "Choose the licence the picture is under.",
-            }
-            if not cleaned_data.get("decorative"):
-                required["alt_text"] = "Describe the picture for readers who cannot see it."
-            for field, message in required.items():
-                if not cleaned_data.get(field):
-                    self.add_error(field, message)
+            self.check_credit(cleaned_data)
             self.check_crop(cleaned_data)
-        elif any(cleaned_data.get(f) for f in ("credit_creator", "credit_title", "alt_text")):
+        elif not self.removing and any(
+            cleaned_data.get(f) for f in ("credit_creator", "credit_title", "alt_text")
+        ):
             self.add_error("picture", "Choose the picture this credit belongs to.")
-        if self.paste_problems and self.errors:
-            self.add_error(
-                "credit_paste", pasted_credit_report(self.paste_filled, self.paste_problems)
-            )
+        if self.submitting:
+            self.check_ready(cleaned_data)
         return cleaned_data
+
+    def check_credit(self, cleaned_data):
+        """A credit given in full must hold together; a half-written one waits for submitting."""
+        values = self.credit_values(cleaned_data)
+        if not (values["creator"] and values["license"]):
+            return
+        credit = ImageCredit(**values)
+        credit.changes = credit.changes or "unmodified"
+        try:
+            credit.full_clean(exclude=["image"])
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(CREDIT_KEYS.get(field, "credit_license"), messages)
+
+    def check_ready(self, cleaned_data):
+        """What a piece needs before the editors see it, each named at its field."""
+        needed = {}
+        if not (cleaned_data.get("body") or "").strip():
+            needed["body"] = "Write the piece before you submit it: the body is empty."
+        if not cleaned_data.get("section"):
+            needed["section"] = "Choose the section the piece belongs in."
+        if self.has_picture():
+            needed["credit_creator"] = "Name who made the picture, so it can be credited."
+            needed["credit_license"] = "Choose the licence the picture is under."
+            if not cleaned_data.get("decorative"):
+                needed["alt_text"] = "Describe the picture for readers who cannot see it."
+        for field, message in needed.items():
+            if field in self.fields and not cleaned_data.get(field) and field not in self.errors:
+                self.add_error(field, message)
 
     def check_crop(self, cleaned_data):
         """A crop is checked against the picture and refused outright under NoDerivatives."""
-        picture = cleaned_data.get("picture")
+        picture = cleaned_data.get("picture") or self.held or self.current_image()
         image = Image(
-            width=picture.width if picture else self.instance.hero_image.width,
-            height=picture.height if picture else self.instance.hero_image.height,
+            width=picture.width,
+            height=picture.height,
             **{field: cleaned_data.get(field) for field in Image.CROP_FIELDS},
         )
         refusal = crop_refusal(cleaned_data.get("credit_license"), image)
@@ -206,31 +283,63 @@ class PieceForm(forms.ModelForm):
         except ValidationError as error:
             self.add_error("crop_left", error)
 
+    def hold_picture(self):
+        """Keep a picture chosen on a form that has errors, so it need not be chosen again."""
+        upload = getattr(self, "cleaned_data", {}).get("picture")
+        if not upload:
+            return
+        self.held = hold(upload, self.user, replacing=self.held)
+        self.held_lost = False
+        self.offer_replacing()
+
     def save_tags(self):
         self.instance.tags.set(self.cleaned_data["tags"])
 
     def save_picture(self, user):
-        """Store the picture and its credit, or update the current ones, before the piece."""
+        """Store the picture and what is known of its credit, before the piece."""
         article = self.instance
         data = self.cleaned_data
+        if self.removing:
+            article.hero_image = None
+            self.drop_held()
+            return
         upload = data.get("picture")
         image = article.hero_image
         if upload:
             image = Image(file=upload.content, uploaded_by=user)
+        elif self.held:
+            content = content_of(self.held)
+            image = Image(file=content, uploaded_by=user)
         elif image is None:
             return
         for field in ("alt_text", "decorative", "caption", *Image.CROP_FIELDS):
             setattr(image, field, data[field])
         if image.decorative:
             image.alt_text = ""
+        values = self.credit_values(data)
+        complete = bool(values["creator"] and values["license"])
+        # Until it is complete, what was typed of the credit is kept with the picture.
+        image.draft_credit = {} if complete else {k: v for k, v in values.items() if v}
         image.save()
-        credit = getattr(image, "credit", None) or ImageCredit(image=image)
-        for field in FIELD_NAMES:
-            setattr(credit, field, data[CREDIT_KEYS[field]])
-        credit.changes = credit.changes or "unmodified"
-        credit.full_clean()
-        credit.save()
+        credit = getattr(image, "credit", None)
+        if complete:
+            credit = credit or ImageCredit(image=image)
+            for field, value in values.items():
+                setattr(credit, field, value)
+            credit.changes = credit.changes or "unmodified"
+            credit.full_clean()
+            credit.save()
+        elif credit is not None:
+            # The creator or licence was cleared: the credit is being written again.
+            credit.delete()
+            image.credit = None
+        self.drop_held()
         article.hero_image = image
+
+    def drop_held(self):
+        if self.held:
+            self.held.delete()
+            self.held = None
 
 
 class SubmitForm(forms.Form):

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .. import workflow
-from ..models import Article, Byline, EditConflict, PreviewLink, StatusChange
+from ..models import (
+    Article,
+    Autosave,
+    Byline,
+    EditConflict,
+    PendingUpload,
+    PreviewLink,
+    StatusChange,
+)
 from ..models.content import unique_slug
 from ..roles import contributor_profile, is_editor, may_use_contributor_area
 from .forms import PieceForm, SubmitForm, refuse_if_protected
@@ -109,13 +117,14 @@ def dashboard(request):
 
 @contributor_area
 def new_piece(request):
-    form = PieceForm(request.POST or None, request.FILES or None)
+    form = PieceForm(request.POST or None, request.FILES or None, user=request.user)
+    submit_form = submit_form_for(request)
     if request.method == "POST":
         try:
             refuse_if_protected(request.POST)
         except ValidationError as error:
             return refused(request, error.messages[0], status=400)
-        if form.is_valid():
+        if all_valid(form, submit_form):
             article = form.instance
             article.created_by = request.user
             # Theirs alone until they submit it.
@@ -128,15 +137,21 @@ def new_piece(request):
                 article.save()
                 Byline.objects.create(article=article, contributor=request.user.contributor)
                 form.save_tags()
+                # What was kept as it was typed is in the piece now.
+                Autosave.objects.filter(user=request.user, article=None).delete()
             return after_save(request, article, form)
-    return render(request, "articles/submit/edit.html", {"form": form, "submit_form": SubmitForm()})
+        form.hold_picture()
+    return render(request, "articles/submit/edit.html", {"form": form, "submit_form": submit_form})
 
 
 @contributor_area
 def edit_piece(request, pk):
     article = own_piece(request, pk)
     editable = article.status in Article.EDITABLE_BY_CONTRIBUTOR
-    form = PieceForm(request.POST or None, request.FILES or None, instance=article)
+    form = PieceForm(
+        request.POST or None, request.FILES or None, instance=article, user=request.user
+    )
+    submit_form = submit_form_for(request)
     if request.method == "POST":
         try:
             refuse_if_protected(request.POST)
@@ -149,19 +164,24 @@ def edit_piece(request, pk):
                 "now. Nothing was saved.",
                 status=409,
             )
-        if form.is_valid():
+        if all_valid(form, submit_form):
             try:
                 save_changes(request, form)
             except EditConflict as conflict:
                 form.add_error(None, str(conflict))
+                form.hold_picture()
             else:
                 return after_save(request, article, form)
+        else:
+            form.hold_picture()
     context = {
         "form": form if editable else None,
-        "submit_form": SubmitForm(),
+        "submit_form": submit_form,
         "article": article,
         "next_step": NEXT_STEP[article.status],
         "who_sees": who_sees(article, request.user),
+        # What the last save's pasted credit line filled, said once beside the credit.
+        "paste_report": request.session.pop(PASTE_REPORT, "") if request.method == "GET" else "",
         # The editors' messages; the contributor's own moves need no heading of their own.
         "feedback": article.status_changes.exclude(message="")
         .exclude(actor=request.user)
@@ -170,6 +190,20 @@ def edit_piece(request, pk):
         "actions": [t for t in workflow.available(request.user, article) if t != workflow.SUBMIT],
     }
     return render(request, "articles/submit/edit.html", context)
+
+
+PASTE_REPORT = "submit:paste_report"
+
+
+def submit_form_for(request):
+    """The own-work statement, checked only when the piece is being submitted."""
+    return SubmitForm(request.POST if "submit" in request.POST else None)
+
+
+def all_valid(form, submit_form):
+    # Both are checked, so every problem is named at once.
+    piece_valid = form.is_valid()
+    return (submit_form.is_valid() if submit_form.is_bound else True) and piece_valid
 
 
 def save_changes(request, form):
@@ -194,15 +228,13 @@ def save_changes(request, form):
 
 def after_save(request, article, form):
     """Save draft, save and preview, or save and submit: the button decides."""
+    if form.paste_report:
+        request.session[PASTE_REPORT] = form.paste_report
     if "submit" in request.POST:
-        submit_form = SubmitForm(request.POST)
-        if not submit_form.is_valid():
-            messages.error(request, submit_form.errors["own_work"][0] + " The draft was saved.")
-            return redirect("articles:submit_edit", article.pk)
         try:
             workflow.submit(article, by=request.user, message=article.note_to_editors)
         except workflow.TransitionNotAllowed as refusal:
-            messages.error(request, str(refusal))
+            messages.error(request, f"{refusal} The draft was saved.")
             return redirect("articles:submit_edit", article.pk)
         messages.success(request, "Submitted. The editors have been told; you'll hear from them.")
         return redirect("articles:submit_dashboard")
@@ -296,3 +328,22 @@ def render_preview(request, article, **context):
     # Search engines must never index a draft, even if a link leaks.
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@contributor_area
+def held_picture(request, key):
+    """A picture kept from a form with errors, shown only to the person who chose it."""
+    held = get_object_or_404(PendingUpload, key=key, uploaded_by=request.user)
+    response = FileResponse(held.file.open("rb"))
+    # It passed the upload checks, so its type is known; a stored name decides nothing here.
+    response["Content-Type"] = HELD_TYPES.get(held.file.name.rsplit(".", 1)[-1], "image/jpeg")
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+HELD_TYPES = {
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "avif": "image/avif",
+}

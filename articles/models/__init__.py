@@ -1,5 +1,6 @@
 """The magazine's models: its content, and the editorial record kept about it."""
 
+from .autosave import Autosave
 from .content import (
     Article,
     ArticleQuerySet,
@@ -10,13 +11,14 @@ from .content import (
     SlugHistory,
 )
 from .editorial import Comment, Invitation, PreviewLink, StatusChange, Submission
-from .images import CreditAudit, Image, ImageCredit, image_upload_to
+from .images import CreditAudit, Image, ImageCredit, PendingUpload, image_upload_to
 from .pending import PendingWork
 from .renditions import Rendition
 
 __all__ = [
     "Article",
     "ArticleQuerySet",
+    "Autosave",
     "Byline",
     "Comment",
     "Contributor",
@@ -25,6 +27,7 @@ __all__ = [
     "Image",
     "ImageCredit",
     "Invitation",
+    "PendingUpload",
     "PendingWork",
     "PreviewLink",
     "Rendition",

@@ -157,7 +157,10 @@ class Article(models.Model):
     )
     body_html = models.TextField(editable=False, default="")
     word_count = models.PositiveIntegerField(editable=False, default=0)
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    # Empty only on a contributor's early draft: submitting and publishing need one.
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, null=True, related_name="articles"
+    )
     tags = TaggableManager(
         blank=True, help_text="Places, people and subjects, separated by commas."
     )

@@ -1,6 +1,7 @@
 """Pictures and their credits: the file, how it may be shown, and the terms it came under."""
 
 import uuid
+from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from .. import licenses
+from ..links import safe_href
 from .renditions import Rendition, picture_sources
 
 
@@ -40,6 +42,9 @@ class Image(models.Model):
     caption = models.CharField(
         max_length=300, blank=True, help_text="Shown under the picture, above the credit."
     )
+    # A contributor's credit still being written (the creator or licence not given yet), kept so
+    # that what they typed is not lost; the credit row is made once it is complete.
+    draft_credit = models.JSONField(default=dict, blank=True, editable=False)
     # The part of the original to show, in its pixels; empty for the whole picture.
     crop_left = models.PositiveIntegerField(null=True, blank=True)
     crop_top = models.PositiveIntegerField(null=True, blank=True)
@@ -162,6 +167,34 @@ def crop_refusal(license_key, image):
     )
 
 
+def pending_upload_to(instance, filename):
+    extension = PurePosixPath(filename).suffix.lower().lstrip(".")[:5] or "bin"
+    return f"pending/{uuid.uuid4().hex}.{extension}"
+
+
+class PendingUpload(models.Model):
+    """A picture chosen on a form that could not be saved yet, kept so it need not be chosen again.
+
+    It passed the upload checks before it was stored. The form carries its key; only the person
+    who chose it can use it or see it, and it becomes a library picture when the form is saved.
+    """
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    file = models.ImageField(
+        upload_to=pending_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # A form left with an error for longer than this has been abandoned.
+    KEPT_FOR = timedelta(days=2)
+
+    def __str__(self):
+        return f"A picture chosen by {self.uploaded_by} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class ImageCredit(models.Model):
     """Where a picture came from and on what terms: the facts its credit line is made of."""
 
@@ -235,9 +268,11 @@ class ImageCredit(models.Model):
 
     def line_html(self):
         """The credit line with the title, creator and licence linked to their pages."""
+        # An address that is not http(s) (one stored before the forms refused it) stays text.
+        hrefs = [(text, safe_href(url)) for text, url in self._parts()]
         pieces = [
-            format_html('<a href="{}">{}</a>', url, text) if url else conditional_escape(text)
-            for text, url in self._parts()
+            format_html('<a href="{}">{}</a>', href, text) if href else conditional_escape(text)
+            for text, href in hrefs
         ]
         # Every piece was escaped above, so the joined line is safe as it stands.
         return mark_safe("".join(pieces))
@@ -249,4 +284,4 @@ class CreditAudit(Image):
     class Meta:
         proxy = True
         verbose_name = "credit to complete"
-        verbose_name_plural = "credit audit"
+        verbose_name_plural = "credits to complete"

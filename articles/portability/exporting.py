@@ -159,6 +159,7 @@ def export_documents(content):
             "name": contributor.name,
             "slug": contributor.slug,
             "role": contributor.role,
+            "pronouns": contributor.pronouns,
             "links": contributor.links,
             "photo": image_key(contributor.photo_id),
         }
@@ -200,7 +201,8 @@ def piece_document(piece, tags):
         "headline": piece.headline,
         "slug": piece.slug,
         "standfirst": piece.standfirst,
-        "section": piece.section.slug,
+        # A contributor's early draft may have no section yet.
+        "section": piece.section.slug if piece.section_id else "",
         "status": piece.status,
         "published_at": piece.published_at,
         "bylines": [

@@ -139,7 +139,7 @@ def create_contributor(record, made, written, tag_slugs):
 def create_piece(record, made, written, tag_slugs):
     article = Article(
         **record.fields,
-        section=made[SECTIONS][record.refs[SECTIONS]],
+        section=made[SECTIONS].get(record.refs[SECTIONS]),
         hero_image=made[IMAGES].get(record.refs[IMAGES]),
     )
     article.full_clean()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from ..images import clean_upload
+from ..links import problem_with, validate_link_lines
 from ..models import Image
 from .documents import (
     CONTRIBUTORS,
@@ -122,14 +123,19 @@ def read_section(folder, where, front, body):
 
 
 def read_contributor(folder, where, front, body):
-    front = Front(front, where, ("name", "slug", "role", "links", "photo"))
+    front = Front(front, where, ("name", "slug", "role", "pronouns", "links", "photo"))
     fields = {
         "name": front.text("name", required=True),
         "slug": front.text("slug", required=True),
         "role": front.text("role") or "Contributor",
+        "pronouns": front.text("pronouns"),
         "links": front.text("links"),
         "bio": body,
     }
+    try:
+        validate_link_lines(fields["links"])
+    except ValidationError as error:
+        raise front.problem(f"links: {describe(error)}") from None
     return Record(where, fields["slug"], fields, refs={IMAGES: front.text("photo")})
 
 
@@ -184,6 +190,9 @@ def read_credit(front):
         raise front.problem("credit should be a list of the credit's fields")
     credit = Front(credit, front.where, CREDIT_FIELDS)
     values = {name: credit.text(name) for name in CREDIT_FIELDS}
+    for name in ("creator_url", "source_url"):
+        if values[name] and (problem := problem_with(values[name])):
+            raise front.problem(f"credit {name}: {problem}")
     # As the model's default: a credit that says nothing of changes states none were made.
     if "changes" not in credit.data:
         values["changes"] = "unmodified"
@@ -252,7 +261,7 @@ def read_piece(folder, where, front, body):
         where,
         fields["slug"],
         fields,
-        refs={SECTIONS: front.text("section", required=True), IMAGES: front.text("hero_image")},
+        refs={SECTIONS: front.text("section"), IMAGES: front.text("hero_image")},
         times={"created_at": front.moment("created_at"), "updated_at": front.moment("updated_at")},
         bylines=read_bylines(front),
         tags=front.names("tags"),
