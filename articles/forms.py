@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.forms.models import construct_instance
+from django.utils import timezone
 from simple_history.models import to_historic
 from taggit.forms import TagField
 from taggit.models import Tag
@@ -11,7 +12,24 @@ from taggit.models import Tag
 from . import workflow
 from .credits import FIELD_NAMES, fill_blank_fields, parse_credit_line
 from .images import CleanPicture, PictureField
-from .models import Article, Image, ImageCredit
+from .links import LinkLinesField, WebAddressField
+from .models import Article, Contributor, Image, ImageCredit
+from .writing.widgets import WritingArea
+
+
+class UnlabelledHiddenInput(forms.HiddenInput):
+    """A hidden input no label points at: the admin writes a label for every field it lists."""
+
+    def id_for_label(self, id_):
+        return ""
+
+
+# Under the body, in the admin and the contributor area alike.
+BODY_HELP = (
+    "The buttons above the text make bold, italics, subheadings, links, quotes and lists, and "
+    "text pasted from Google Docs or Word keeps them. Underneath it is Markdown: a blank line "
+    "between paragraphs, ## for a subheading, *italic*, **bold**, [words](https://…) for a link."
+)
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -29,7 +47,7 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="Tags not used before, separated by commas (use quotes for a tag with a comma).",
     )
     # The version the editor opened; a save over a newer one is refused (optimistic locking).
-    opened_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    opened_version = forms.IntegerField(required=False, widget=UnlabelledHiddenInput)
 
     # Who is editing, for the record of a refused edit; the admin sets it on the form class.
     editor = None
@@ -40,8 +58,9 @@ class ArticleAdminForm(forms.ModelForm):
         widgets = {
             "headline": forms.TextInput(attrs={"class": "vTextField", "style": "width: 40em"}),
             "standfirst": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 28}),
+            "body": WritingArea(attrs={"rows": 28}),
         }
+        help_texts = {"body": BODY_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,12 +161,24 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
         help_text="Required to request changes or to decline; sent by email.",
     )
+    # Plain text in the magazine's formats (articles/formats/): a datetime-local box would show
+    # the date in the order of the browser's locale, month first in an American one.
     publish_at = forms.DateTimeField(
         label="Publish on",
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        error_messages={"invalid": "Enter the publish date as a date and a time."},
+        widget=forms.DateTimeInput(attrs={"autocomplete": "off", "size": 16}),
+        error_messages={
+            "invalid": "Enter the publish date as a date and a time: day-month-year and 24-hour "
+            "time, such as 25/03/2027 14:30."
+        },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["publish_at"].help_text = (
+            "Day-month-year and 24-hour time, such as 25/03/2027 14:30, in "
+            f"{timezone.get_current_timezone_name()} time."
+        )
 
     def clean(self):
         cleaned_data = super().clean()
@@ -233,15 +264,12 @@ class ImageCreditForm(forms.ModelForm):
         help_text="Optional: paste a credit such as “Title” by Creator is licensed under "
         "CC BY 4.0, or its licence link, and the empty fields below are filled from it.",
     )
-    # A link typed without a scheme is taken as https, as Django 6 will do.
-    creator_url = forms.URLField(
-        label="Creator's page", required=False, max_length=500, assume_scheme="https"
-    )
-    source_url = forms.URLField(
+    # http(s) only; a link typed without a scheme is taken as https.
+    creator_url = WebAddressField(label="Creator's page", required=False, max_length=500)
+    source_url = WebAddressField(
         label="Source",
         required=False,
         max_length=500,
-        assume_scheme="https",
         help_text=ImageCredit._meta.get_field("source_url").help_text,
     )
 
@@ -270,3 +298,12 @@ class ImageCreditForm(forms.ModelForm):
         if self.paste_problems and self.errors:
             self.add_error("paste", pasted_credit_report(self.paste_filled, self.paste_problems))
         return cleaned_data
+
+
+class ContributorAdminForm(forms.ModelForm):
+    """The editors' contributor form: links are web addresses, one per line."""
+
+    class Meta:
+        model = Contributor
+        fields = ["name", "slug", "role", "pronouns", "bio", "photo", "links", "user"]
+        field_classes = {"links": LinkLinesField}

@@ -64,7 +64,8 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with the magazine's own site: a dashboard for a home, the magazine first.
+    "articles.apps.MagazineAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -76,6 +77,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "articles",
+    # Django's own widget templates, for the form renderer below.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +130,8 @@ TEMPLATES = [
         },
     },
 ]
+# Forms find their widgets' templates where the pages' are, in templates/ (the writing surface).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {
@@ -166,7 +171,10 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+# The magazine's own zone: every date editors and contributors see or type is in it.
+TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
+# Dates as day-month-year and times on the 24-hour clock, shown and typed (articles/formats/).
+FORMAT_MODULE_PATH = ["articles.formats"]
 USE_I18N = True
 USE_TZ = True
 

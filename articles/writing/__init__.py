@@ -1,0 +1,1 @@
+"""The body's writing surface: its widget (widgets), pasting (pasting), and its endpoints."""
