@@ -6,7 +6,7 @@ header unflattened.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -40,16 +40,42 @@ def contributor_addresses(article, *, except_user=None):
     return sorted(addresses)
 
 
+def greeting_names(addresses):
+    """The name to greet each address by: its account's first name, or else its byline name."""
+    names = {}
+    users = (
+        get_user_model()
+        .objects.filter(email__in=addresses, is_active=True)
+        .select_related("contributor")
+        .order_by("pk")
+    )
+    for user in users:
+        contributor = getattr(user, "contributor", None)
+        name = user.first_name.strip() or (contributor.name.strip() if contributor else "")
+        if name:
+            names.setdefault(user.email, name)
+    return names
+
+
 def _send(template, subject, recipients, context):
     if not recipients:
         return 0
     context = {"magazine_name": settings.MAGAZINE_NAME, **context}
-    body = render_to_string(f"emails/{template}.txt", context)
-    return send_mail(
-        f"[{settings.MAGAZINE_NAME}] {one_line(subject)}",
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        recipients,
+    subject = f"[{settings.MAGAZINE_NAME}] {one_line(subject)}"
+    names = greeting_names(recipients)
+    # One message each, opening with the person's name; nobody sees the others' addresses.
+    return send_mass_mail(
+        [
+            (
+                subject,
+                render_to_string(
+                    f"emails/{template}.txt", {**context, "name": names.get(address, "")}
+                ),
+                settings.DEFAULT_FROM_EMAIL,
+                [address],
+            )
+            for address in recipients
+        ]
     )
 
 
@@ -94,5 +120,22 @@ def invitation(invitation):
             "invitation": invitation,
             "accept_url": absolute(invitation.get_absolute_url()),
             "days": settings.MAGAZINE_INVITATION_DAYS,
+        },
+    )
+
+
+def name_changed(contributor, old_name, *, by):
+    """Tell the editors a contributor changed the name their bylines show."""
+    return _send(
+        "name_changed",
+        f"A contributor changed their name: {old_name} is now {contributor.name}",
+        editor_addresses(),
+        {
+            "contributor": contributor,
+            "old_name": old_name,
+            "account": by.get_username(),
+            "admin_url": absolute(
+                reverse("admin:articles_contributor_change", args=[contributor.pk])
+            ),
         },
     )

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from .links import is_web_address
+
 # Pieces in this section argue rather than report, which schema.org tells apart from news.
 OPINION_SECTION = "opinion"
 # Search engines show about this much of a description; a longer one is cut at a word.
@@ -115,14 +117,20 @@ def modified_at(article):
 
 def authors(article, request):
     """Each person in the byline as a schema.org Person with their page's absolute address."""
-    return [
-        {
+    people = []
+    for byline in article.bylines.all():
+        contributor = byline.contributor
+        person = {
             "@type": "Person",
-            "name": byline.contributor.name,
-            "url": request.build_absolute_uri(byline.contributor.get_absolute_url()),
+            "name": contributor.name,
+            "url": request.build_absolute_uri(contributor.get_absolute_url()),
         }
-        for byline in article.bylines.all()
-    ]
+        # Their own pages elsewhere; a stored link that is not http(s) is left out.
+        same_as = [link for link in contributor.link_list() if is_web_address(link)]
+        if same_as:
+            person["sameAs"] = same_as
+        people.append(person)
+    return people
 
 
 def news_article(article, request):
@@ -184,13 +192,14 @@ def image_object(image, request):
     if credit.creator:
         # Whether the creator is a person or an organisation is not recorded, so it is not said.
         data["creator"] = {"name": credit.creator}
-        if credit.creator_url:
+        # Only an http(s) address is a URL a reader may follow; anything else is left out.
+        if is_web_address(credit.creator_url):
             data["creator"]["url"] = credit.creator_url
     if credit.title:
         data["name"] = credit.title
     if terms.url:
         data["license"] = terms.url
-    if credit.source_url:
+    if is_web_address(credit.source_url):
         data["acquireLicensePage"] = credit.source_url
     return data
 

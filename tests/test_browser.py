@@ -195,6 +195,7 @@ def contributor_pages(magazine):
         "piece-after-publication": f"/submit/{magazine.reference.pk}/",
         "preview": f"/submit/{draft.pk}/preview/",
         "delete-draft": f"/submit/{draft.pk}/delete/",
+        "profile": "/submit/profile/",
     }
 
 
@@ -216,6 +217,33 @@ def test_contributor_pages_have_no_accessibility_violations(axe, magazine, new_p
     assert not problems, f"Accessibility violations, {scheme} scheme, {width} px wide:\n" + (
         "\n".join(problems)
     )
+
+
+def test_the_profile_refuses_a_javascript_link_at_its_field_and_saves_nothing(magazine, new_page):
+    """A javascript: link is named at the links field; the name typed with it is not saved."""
+    page = new_page()
+    sign_in_as_pipa(page, magazine)
+    page.get_by_role("link", name="Your profile").first.click()
+    expect(page).to_have_url(magazine.url + "/submit/profile/")
+
+    page.get_by_label("Name", exact=True).fill("Pipa Powers-Lee")
+    page.get_by_label("Links", exact=True).fill("https://pipa.example.org/\njavascript:alert(1)")
+    page.get_by_role("button", name="Save your profile").click()
+
+    links = page.get_by_label("Links", exact=True)
+    expect(links).to_have_attribute("aria-invalid", "true")
+    expect(links).to_have_accessible_description(
+        re.compile(r"Line 2, “javascript:alert\(1\)”, is not a web address")
+    )
+    expect(page.locator("#id_links_error")).to_have_text(
+        "Line 2, “javascript:alert(1)”, is not a web address: links must start with http:// "
+        "or https://."
+    )
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was saved yet.")
+    # What was typed stays on the page to be corrected.
+    expect(links).to_have_value("https://pipa.example.org/\njavascript:alert(1)")
+    pipa = Contributor.objects.get(slug="pipa-powers")
+    assert (pipa.name, pipa.links) == ("Pipa Powers", "")
 
 
 # Names the elements sticking out past the right edge, so a failure says where to look.
