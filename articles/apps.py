@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
@@ -26,3 +27,11 @@ class ArticlesConfig(AppConfig):
         admin.site.index_title = "The magazine"
         post_migrate.connect(sync_groups, sender=self)
         derived.connect()
+
+
+class MagazineAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the magazine's site (articles/admin_site.py) in place of its own."""
+
+    default_site = "articles.admin_site.MagazineAdminSite"
+    # Never picked for "articles" itself: that app is ArticlesConfig.
+    default = False

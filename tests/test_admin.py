@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, Image
@@ -11,6 +14,7 @@ from .factories import (
     make_image,
     make_section,
 )
+from .test_admin_review import form_post
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +148,8 @@ def test_an_image_cannot_be_saved_without_its_credit(editor_client):
 def test_image_list_shows_thumbnail_and_credit(editor_client):
     image = make_image()
     html = editor_client.get("/admin/articles/image/").content.decode()
-    assert f'src="{image.file.url}"' in html
+    # A small rendition, not the original (tests/test_picture_admin.py says which).
+    assert 'class="picture-thumbnail" src="/media/renditions/' in html
     assert image.credit.line() in html
 
 
@@ -164,3 +169,107 @@ def test_the_slug_help_shows_a_real_address(editor_client):
     page = editor_client.get("/admin/articles/article/add/").content.decode()
     assert "/articles//." not in page
     assert "/articles/french-troops-exit-mali/" in page
+
+
+# Choosing a piece's picture, "View on site", the credit audit, and the list's columns
+
+
+def view_on_site(html):
+    """The address of the change page's "View on site" link."""
+    start = html.index('class="viewsitelink"')
+    return html[html.rindex('href="', 0, start) + 6 : start - 2]
+
+
+def test_view_on_site_opens_a_public_piece_at_its_address(editor_client):
+    article = make_article()
+    html = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert view_on_site(html) == article.get_absolute_url()
+    assert editor_client.get(article.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": Article.Status.DRAFT},
+        {"status": Article.Status.SUBMITTED},
+        {"status": Article.Status.SCHEDULED, "published_at": timezone.now() + timedelta(days=2)},
+        {"status": Article.Status.WITHDRAWN},
+    ],
+    ids=["draft", "submitted", "scheduled", "withdrawn"],
+)
+def test_view_on_site_opens_a_piece_readers_cannot_see_in_its_preview(editor_client, fields):
+    article = make_article(**fields)
+    html = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert view_on_site(html) == f"/submit/{article.pk}/preview/"
+    assert editor_client.get(article.get_absolute_url()).status_code == 404
+    preview = editor_client.get(view_on_site(html))
+    assert preview.status_code == 200 and article.headline in preview.content.decode()
+    # "View on site" is the preview already: no second link to it among the page's tools.
+    assert html.count(f'href="/submit/{article.pk}/preview/"') == 2  # the tool, the panel
+
+
+def test_the_credit_audit_is_titled_for_what_it_lists(editor_client):
+    html = editor_client.get("/admin/articles/creditaudit/").content.decode()
+    assert "<h1>Credits to complete</h1>" in html
+    assert "<title>Credits to complete |" in html
+    assert "Select credit" not in html
+
+
+def test_an_empty_credit_audit_says_so_in_words(editor_client):
+    make_article(hero_image=make_image())
+    html = editor_client.get("/admin/articles/creditaudit/").content.decode()
+    assert "Every picture’s credit is complete." in html
+    assert "0 credit" not in html and 'id="result_list"' not in html
+
+
+def test_the_credit_audit_counts_its_pictures_in_words(editor_client):
+    for _ in range(2):
+        make_article(hero_image=make_image(credit={"title": "", "license": "cc-by-2.0"}))
+    html = editor_client.get("/admin/articles/creditaudit/").content.decode()
+    assert "2 published pictures lack part of the credit its licence asks for" in html
+    assert "Every picture’s credit is complete." not in html
+
+
+def test_the_picture_is_chosen_by_its_thumbnail_not_by_typing_its_caption(editor_client):
+    image = make_image(caption="The quad at dawn")
+    article = make_article(hero_image=image)
+    html = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    # The number, and the magnifying glass that opens the list of pictures with thumbnails.
+    assert f'name="hero_image" value="{image.pk}"' in html
+    assert 'class="vForeignKeyRawIdAdminField"' in html
+    assert 'href="/admin/articles/image/?_to_field=id" class="related-lookup"' in html
+    assert 'data-field-name="hero_image"' not in html  # no caption autocomplete
+    # Beside it, the chosen picture's thumbnail from its renditions, and its name.
+    chosen = html[html.index('class="picture-choice__chosen"') :]
+    assert 'class="picture-thumbnail" src="/media/renditions/' in chosen[:400]
+    assert f'<a href="/admin/articles/image/{image.pk}/change/">The quad at dawn</a>' in html
+    assert "Choose it with the magnifying glass" in html
+    assert "/static/js/admin-picture-choice.js" in html
+
+
+def test_a_piece_without_a_picture_shows_no_thumbnail(editor_client):
+    article = make_article()
+    html = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert 'name="hero_image"' in html and 'class="picture-choice__chosen"' not in html
+
+
+def test_a_picture_chosen_by_number_is_saved_with_the_piece(editor_client):
+    first, second = make_image(), make_image()
+    article = make_article(hero_image=first, status=Article.Status.DRAFT)
+    url = f"/admin/articles/article/{article.pk}/change/"
+    data = form_post(editor_client.get(url))
+    data["hero_image"] = str(second.pk)
+    assert editor_client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.hero_image == second
+
+
+def test_the_article_list_keeps_to_the_columns_an_editor_reads(editor_client):
+    make_article()
+    response = editor_client.get("/admin/articles/article/")
+    columns = [
+        getattr(column, "__name__", column) for column in response.context["cl"].list_display
+    ]
+    assert columns[1:] == [
+        "headline", "status", "section", "byline", "publish_date",
+    ]  # fmt: skip

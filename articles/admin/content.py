@@ -3,20 +3,29 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
 from django.db.models import Count, Prefetch
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 
 from .. import roles, workflow
-from ..forms import ArticleAdminForm, ImageAdminForm, ImageCreditForm, pasted_credit_report
+from ..forms import (
+    ArticleAdminForm,
+    ContributorAdminForm,
+    ImageAdminForm,
+    ImageCreditForm,
+    pasted_credit_report,
+)
 from ..models import Article, Byline, Comment, Contributor, Image, ImageCredit, Section
-from . import review
+from . import pictures, review
+from .picture_choice import PictureChoiceWidget
 from .revisions import revision_changes
 
 
@@ -27,8 +36,19 @@ class RequiredInline:
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
+class LabelledRowsFormSet(BaseInlineFormSet):
+    """A table's rows with each box named for its column: its header labels none of them."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs.setdefault("aria-label", capfirst(field.label or ""))
+
+
 class BylineInline(RequiredInline, admin.TabularInline):
     model = Byline
+    formset = LabelledRowsFormSet
     autocomplete_fields = ["contributor"]
     fields = ["position", "contributor", "role"]
     extra = 1
@@ -39,6 +59,7 @@ class BylineInline(RequiredInline, admin.TabularInline):
 
 class CommentInline(admin.TabularInline):
     model = Comment
+    formset = LabelledRowsFormSet
     fields = ["body", "internal", "author", "written_at"]
     readonly_fields = ["author", "written_at"]
     extra = 1
@@ -51,18 +72,35 @@ class CommentInline(admin.TabularInline):
         return comment.created_at if comment.pk else ""
 
 
+class SectionFilter(admin.SimpleListFilter):
+    """The magazine's sections. A piece without one is a contributor's early draft, which
+    editors never see, so there is no "no section" choice to offer."""
+
+    title = "section"
+    parameter_name = "section"
+
+    def lookups(self, request, model_admin):
+        return [(str(section.pk), section.name) for section in Section.objects.all()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(section=self.value()) if self.value() else queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, CommentInline]
-    list_display = ["headline", "status", "section", review.byline, "published_at", "updated_at"]
-    list_filter = ["status", "section", ("published_at", admin.DateFieldListFilter)]
+    # Few enough columns that the headline has room beside the filters at 1280 px.
+    list_display = ["headline", "status", "section", review.byline, "publish_date"]
+    list_filter = ["status", SectionFilter, ("published_at", admin.DateFieldListFilter)]
     search_fields = ["headline", "standfirst", "slug", "bylines__contributor__name"]
     list_select_related = ["section"]
     date_hierarchy = "published_at"
     actions = [review.publish_now, review.unpublish]
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section", "hero_image"]
+    # The picture is chosen from the list of pictures, by thumbnail (picture_choice.py); the
+    # section from a plain list, since a magazine has a handful.
+    raw_id_fields = ["hero_image"]
     # Only the workflow moves a piece between states: the decision panel, not the form, does it.
     readonly_fields = [
         "status", "published_at", "word_count", "created_at", "updated_at", "created_by",
@@ -126,6 +164,31 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def has_publish_permission(self, request):
         return roles.is_editor(request.user)
+
+    @admin.display(description="Publish date", ordering="published_at")
+    def publish_date(self, article):
+        # The date above the time: the column stays narrow, and the headline keeps the room.
+        if article.published_at is None:
+            return "—"
+        when = timezone.localtime(article.published_at)
+        return format_html(
+            '<time datetime="{}">{}<br>{}</time>',
+            when.isoformat(timespec="seconds"),
+            date_format(when, "DATE_FORMAT"),
+            date_format(when, "TIME_FORMAT"),
+        )
+
+    def view_on_site(self, article):
+        # Until readers can see it, its public address is a 404: the preview shows it instead.
+        if article.is_public:
+            return article.get_absolute_url()
+        return reverse("articles:submit_preview", args=[article.pk])
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "hero_image":
+            kwargs["widget"] = PictureChoiceWidget(db_field.remote_field, self.admin_site)
+            kwargs["help_text"] = f"{db_field.help_text} {PictureChoiceWidget.help_text}"
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -254,16 +317,18 @@ class ImageAdmin(admin.ModelAdmin):
     form = ImageAdminForm
     inlines = [ImageCreditInline]
     list_display = ["thumbnail", "alt_text", "credit_line", "dimensions", "uploaded_at"]
-    list_select_related = ["credit"]
     search_fields = ["alt_text", "caption", "credit__title", "credit__creator"]
-    readonly_fields = ["thumbnail", "dimensions", "renditions", "uploaded_at", "uploaded_by"]
+    readonly_fields = [
+        "as_shown", "dimensions", "renditions", "used_in", "crop_tool", "uploaded_at",
+        "uploaded_by",
+    ]  # fmt: skip
     fieldsets = [
         (
             None,
             {
                 "fields": [
                     "file",
-                    "thumbnail",
+                    "as_shown",
                     "dimensions",
                     "renditions",
                     "alt_text",
@@ -272,30 +337,61 @@ class ImageAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        ("Where it is used", {"fields": ["used_in"]}),
         (
             "Crop and share card",
             {
                 "fields": [
+                    "crop_tool",
                     ("crop_left", "crop_top", "crop_right", "crop_bottom"),
                     ("focal_x", "focal_y"),
                 ],
-                "description": "Optional. The crop is in pixels of the original, and its credit "
-                "will say “cropped”. A picture under a NoDerivatives licence can be resized only: "
-                "no crop, no focal point.",
+                "description": "Optional. The crop is in pixels of the original, and the credit "
+                "will say “cropped”. The share card is cut around the focal point. A picture "
+                "under a NoDerivatives licence is only resized: no crop, no focal point.",
             },
         ),
         ("Record", {"fields": ["uploaded_at", "uploaded_by"]}),
     ]
+    # The licence select of the credit inline, which the crop tool watches.
+    licence_field = "credit-0-license"
+
+    class Media:
+        css = {"all": ["css/picture-crop.css"]}
+        js = [forms.Script("js/picture-crop.js", defer=True)]
+
+    def get_queryset(self, request):
+        # The crop tool and the list both ask for the credit's licence.
+        return super().get_queryset(request).select_related("credit")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        # A picture being added is used nowhere yet.
+        return fieldsets if obj else [f for f in fieldsets if f[0] != "Where it is used"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and pictures.crop_locked(obj):
+            # Its licence forbids a crop: the numbers are shown greyed, and a POST cannot set them.
+            for name in (*Image.CROP_FIELDS, "focal_x", "focal_y"):
+                form.base_fields[name].disabled = True
+        return form
 
     @admin.display(description="Picture")
     def thumbnail(self, image):
-        if not image.file:
-            return "—"
-        return format_html(
-            '<img src="{}" alt="{}" width="160">',
-            image.file.url,
-            image.alt_text,
-        )
+        return pictures.thumbnail(image)
+
+    @admin.display(description="As pages show it")
+    def as_shown(self, image):
+        return pictures.thumbnail(image)
+
+    @admin.display(description="Used in")
+    def used_in(self, image):
+        return pictures.uses(image)
+
+    @admin.display(description="Crop and focal point")
+    def crop_tool(self, image):
+        return pictures.crop_tool(image, self.licence_field)
 
     @admin.display(description="Sizes sent to readers")
     def renditions(self, image):
@@ -303,7 +399,8 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Size")
     def dimensions(self, image):
-        return f"{image.width} × {image.height} px" if image.width else "—"
+        # Kept on one line in the list's narrow column.
+        return f"{image.width}\u00a0×\u00a0{image.height}\u00a0px" if image.width else "—"
 
     @admin.display(description="Credit")
     def credit_line(self, image):
@@ -325,6 +422,7 @@ class ImageAdmin(admin.ModelAdmin):
 
 @admin.register(Contributor)
 class ContributorAdmin(admin.ModelAdmin):
+    form = ContributorAdminForm
     list_display = ["name", "role", "user", "pieces"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -14,6 +14,10 @@ class CreditAuditAdmin(ListOnlyAdmin):
     list_display = ["picture", "credit_line", "missing", "used_in"]
     list_display_links = None
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": "Credits to complete", **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def get_queryset(self, request):
         public = Article.objects.public()
         used = (
