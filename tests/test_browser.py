@@ -25,8 +25,12 @@ REFERENCE_TAGS = {
 }
 REFERENCE_LICENSE_URL = "https://creativecommons.org/licenses/by-nc-nd/2.0/"
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-# The narrowest phone screen in common use, and a laptop.
-VIEWPORTS = {320: {"width": 320, "height": 800}, 1280: {"width": 1280, "height": 900}}
+# The narrowest phone screen in common use, a common phone, and a laptop.
+VIEWPORTS = {
+    320: {"width": 320, "height": 800},
+    390: {"width": 390, "height": 844},
+    1280: {"width": 1280, "height": 900},
+}
 SCREEN_SIZES = [(scheme, width) for scheme in ("light", "dark") for width in VIEWPORTS]
 
 
