@@ -11,13 +11,11 @@ import io
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps
 
-from . import licenses
 from .models import Image, Rendition
 
 # Plain strings, as stored in Rendition.kind and .format, so that fingerprints hash the same.
@@ -183,12 +181,7 @@ def render(original, *, crop_box=None, letterbox=False, focal=None, kinds=KINDS)
 
 def derivatives_allowed(image):
     """Whether the picture's licence lets us crop it; no credit yet, or an unknown one, says no."""
-    try:
-        credit = image.credit
-    except ObjectDoesNotExist:
-        return False
-    terms = licenses.LICENSES.get(credit.license)
-    return bool(terms and terms.derivatives)
+    return image.allows_derivatives
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from PIL import Image as PillowImage
 
+from articles.demo import pictures
 from articles.demo.content import load_pieces, parse_front_matter, parse_publish_date
 from articles.models import Article, Byline, Contributor, Image, ImageCredit, Section
 
@@ -83,6 +84,24 @@ def test_stand_in_image_is_a_1600_by_900_jpeg_that_says_it_is_a_stand_in():
         assert picture.size == (1600, 900)
     assert (image.width, image.height) == (1600, 900)
     assert "stand-in" in image.alt_text.lower()
+
+
+@pytest.mark.django_db
+def test_stand_in_is_the_same_each_time_and_says_so_in_a_corner_caption_and_alt_text():
+    seed()
+    image = Article.objects.get(slug=REFERENCE_SLUG).hero_image
+    assert pictures.stand_in(seed=REFERENCE_SLUG) == pictures.stand_in(seed=REFERENCE_SLUG)
+    assert "stand-in" in image.caption.lower() and "photograph" in image.caption
+    assert image.alt_text.startswith("Stand-in for a United Nations photograph")
+    assert image.credit.line() == REFERENCE_CREDIT
+    with image.file.open("rb") as handle, PillowImage.open(handle) as picture:
+        grey = picture.convert("L")
+        # The tag: a dark label with light lettering in the bottom-left corner.
+        darkest, lightest = grey.crop((30, 830, 280, 870)).getextrema()
+        assert darkest < 40 and lightest > 200
+        # No band of words across the middle: the hall's rows of people vary all the way along.
+        darkest, lightest = grey.crop((0, 600, 1600, 601)).getextrema()
+        assert lightest - darkest > 80
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ import io
 import math
 import random
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 SIZE = (1600, 900)
 QUALITY = 85
@@ -198,57 +198,157 @@ def illustration(motif, palette, seed):
     return _jpeg(image)
 
 
-def _wrap(text, font, width):
-    lines, line = [], ""
-    for word in text.split():
-        candidate = f"{line} {word}".strip()
-        if line and font.getlength(candidate) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    return [*lines, line] if line else lines
+# The summit hall: what a photograph of a conference looks like from the back of the room.
+HALL_WALL = (104, 92, 80)
+HALL_CEILING = (22, 24, 30)
+BANNER = (30, 64, 112)
+# Plain flags in muted colours, so that none stands for a real country's flag.
+FLAG_COLOURS = [(150, 92, 84), (92, 120, 104), (176, 160, 118), (92, 106, 140), (128, 124, 132)]
+CLOTHES = [(34, 36, 44), (52, 50, 58), (70, 74, 86), (30, 42, 66), (96, 88, 80), (200, 196, 186)]
+HAIR = [(22, 18, 16), (36, 28, 24), (58, 46, 38), (120, 116, 110)]
 
 
-def _conference_hall(draw, rng):
-    # Muted shapes that suggest a summit: a panelled wall, flags, a long table, chairs.
-    for left in range(0, 1600, 160):
-        draw.rectangle((left + 6, 40, left + 154, 560), fill=(90, 98, 110, 120))
-    # Plain flags in muted colours, so that none stands for a real country's flag.
-    flag_colours = [(150, 92, 84), (92, 120, 104), (176, 160, 118), (92, 106, 140), (128, 124, 132)]
-    for index in range(11):
-        x = 130 + index * 135
-        draw.line((x, 190, x, 560), fill=(60, 60, 64, 255), width=6)
-        draw.rectangle((x + 3, 200, x + 95, 320), fill=rng.choice(flag_colours))
-        draw.rectangle((x + 3, 200, x + 20, 320), fill=(255, 255, 255, 40))
-    draw.rectangle((0, 560, 1600, 900), fill=(96, 84, 74, 255))
-    for index in range(12):
-        x = 60 + index * 128
-        draw.rounded_rectangle((x, 520, x + 80, 640), radius=18, fill=(52, 56, 66, 255))
-    draw.rectangle((40, 610, 1560, 700), fill=(214, 206, 190, 255))
-    draw.rectangle((40, 700, 1560, 760), fill=(170, 162, 148, 255))
-    for index in range(12):
-        x = 85 + index * 128
-        draw.rectangle((x, 590, x + 30, 612), fill=(240, 238, 230, 255))
+def _glow(centre, radius, colour, strength):
+    """A soft pool of light, as a layer to lay over the picture."""
+    mask = Image.radial_gradient("L").resize((radius * 2, radius * 2))
+    # The gradient is 181 at the middle of each edge: fade to nothing there, not a hard square.
+    mask = mask.point(lambda value: int(strength * max(0.0, 1 - value / 181) ** 2))
+    layer = Image.new("RGBA", SIZE, (*colour, 0))
+    spot = Image.new("RGBA", mask.size, (*colour, 255))
+    spot.putalpha(mask)
+    layer.alpha_composite(spot, (centre[0] - radius, centre[1] - radius))
+    return layer
 
 
-def stand_in(notice, seed="stand-in"):
-    """JPEG bytes of a stand-in graphic that says on its face which photograph it replaces."""
-    image = _gradient((108, 116, 126), (150, 140, 128))
+def _room(image, draw):
+    width, height = SIZE
+    draw.rectangle((0, 0, width, 120), fill=HALL_CEILING)
+    for x in range(40, width, 190):
+        draw.ellipse((x, 52, x + 36, 66), fill=(255, 240, 210))
+    # Wood panels on the back wall, darker towards the sides.
+    for left in range(0, width, 100):
+        shade = 1 - abs(left + 50 - width / 2) / width
+        colour = tuple(int(channel * (0.55 + 0.45 * shade)) for channel in HALL_WALL)
+        draw.rectangle((left, 120, left + 98, 470), fill=colour)
+        draw.line((left + 99, 120, left + 99, 470), fill=(40, 34, 30))
+    draw.rectangle((0, 114, width, 124), fill=(60, 54, 50))
+
+
+def _stage(draw, rng):
+    # The banner: a plain blue cloth with an emblem and lines of lettering too small to read.
+    draw.rectangle((470, 150, 1130, 300), fill=BANNER)
+    draw.ellipse((500, 170, 600, 270), outline=(228, 222, 200), width=6)
+    draw.ellipse((530, 200, 570, 240), fill=(228, 222, 200))
+    for row, (length, thick) in enumerate(((470, 22), (380, 14), (300, 10))):
+        top = 182 + row * 34
+        draw.rounded_rectangle(
+            (630, top, 630 + length, top + thick), radius=4, fill=(232, 226, 206)
+        )
+    for index in range(14):
+        x = 150 + index * 94 + (150 if index >= 7 else 0)
+        if 470 < x < 1130:
+            continue
+        draw.line((x, 250, x, 470), fill=(190, 180, 150), width=4)
+        colours = rng.sample(FLAG_COLOURS, 3)
+        for band, colour in enumerate(colours):
+            draw.rectangle((x + 3, 258 + band * 26, x + 70, 284 + band * 26), fill=colour)
+        draw.line((x + 70, 258, x + 60, 336), fill=(0, 0, 0, 60), width=8)
+    # The platform, the head table in its white cloth, and the people seated at it.
+    draw.rectangle((260, 470, 1340, 500), fill=(150, 112, 78))
+    draw.rectangle((260, 500, 1340, 548), fill=(64, 46, 36))
+    for index in range(9):
+        x = 430 + index * 92
+        draw.rounded_rectangle((x - 26, 400, x + 26, 470), radius=14, fill=rng.choice(CLOTHES[:4]))
+        draw.ellipse((x - 14, 368, x + 14, 402), fill=(92, 64, 48))
+    draw.rectangle((380, 430, 1220, 470), fill=(236, 232, 222))
+    draw.rectangle((380, 466, 1220, 474), fill=(196, 190, 178))
+    for index in range(9):
+        x = 430 + index * 92
+        draw.rectangle((x - 12, 424, x + 12, 432), fill=(250, 250, 244))
+        draw.line((x + 20, 430, x + 26, 408), fill=(30, 30, 30), width=3)
+    # A lectern to one side, with a small emblem.
+    draw.polygon([(1236, 392), (1318, 392), (1308, 500), (1246, 500)], fill=(118, 82, 56))
+    draw.rectangle((1232, 386, 1322, 398), fill=(146, 106, 72))
+    draw.ellipse((1264, 416, 1290, 442), outline=(228, 222, 200), width=3)
+
+
+def _audience(draw, rng, rows):
+    """Rows of delegates at desks, seen from behind, from the back row to the front."""
+    width = SIZE[0]
+    for row in rows:
+        scale = 0.42 + row * 0.2
+        y = int(548 + 30 * row + 8 * row * row)
+        # The desk the row sits at: a light top and a dark front, either side of the aisle.
+        aisle = 40 * scale
+        for left, right in ((-200, width / 2 - aisle), (width / 2 + aisle, width + 200)):
+            draw.rectangle((left, y - 26 * scale, right, y - 18 * scale), fill=(226, 220, 206))
+            draw.rectangle((left, y - 18 * scale, right, y + 6 * scale), fill=(78, 60, 48))
+        spacing = 74 * scale
+        x = -spacing * rng.random()
+        while x < width + spacing:
+            if abs(x - width / 2) > aisle + 24 * scale and rng.random() < 0.9:
+                shoulders = 32 * scale
+                head = 13 * scale
+                top = y - 12 * scale
+                body = rng.choice(CLOTHES)
+                draw.rounded_rectangle(
+                    (x - shoulders, top, x + shoulders, y + 60 * scale),
+                    radius=int(14 * scale),
+                    fill=body,
+                )
+                centre = (x + rng.uniform(-3, 3) * scale, top - head * 0.8)
+                draw.ellipse(
+                    (centre[0] - head, centre[1] - head * 1.2, centre[0] + head, centre[1] + head),
+                    fill=rng.choice(HAIR),
+                )
+            x += spacing * rng.uniform(0.92, 1.08)
+
+
+def _grain(rng):
+    """Film grain from the seeded generator, so that the same seed gives the same picture."""
+    small = (SIZE[0] // 2, SIZE[1] // 2)
+    noise = Image.frombytes("L", small, rng.randbytes(small[0] * small[1]))
+    return noise.resize(SIZE, Image.Resampling.BILINEAR)
+
+
+def _tag(image, text):
+    """A small label in the bottom-left corner, readable on the page, out of the picture's way."""
     draw = ImageDraw.Draw(image, "RGBA")
-    _conference_hall(draw, random.Random(seed))
-    big = ImageFont.load_default(size=120)
-    small = ImageFont.load_default(size=40)
-    # The caller's line breaks are kept; each line is then wrapped to fit the band.
-    lines = [wrapped for part in notice.splitlines() for wrapped in _wrap(part, small, 1440)]
-    band_height = 190 + 56 * len(lines)
-    top = (SIZE[1] - band_height) // 2
-    draw.rectangle((0, top, SIZE[0], top + band_height), fill=(20, 22, 28, 215))
-    draw.text((SIZE[0] / 2, top + 40), "STAND-IN IMAGE", font=big, fill="white", anchor="mt")
-    for number, line in enumerate(lines):
-        y = top + 180 + number * 56
-        draw.text((SIZE[0] / 2, y), line, font=small, fill=(236, 232, 220), anchor="mt")
-    corner = ImageFont.load_default(size=30)
-    draw.rectangle((0, 0, 250, 56), fill=(20, 22, 28, 215))
-    draw.text((125, 28), "STAND-IN", font=corner, fill="white", anchor="mm")
+    font = ImageFont.load_default(size=48)
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+    box = (28, SIZE[1] - 28 - (bottom - top) - 36, 28 + (right - left) + 44, SIZE[1] - 28)
+    draw.rounded_rectangle(box, radius=12, fill=(12, 14, 18, 205))
+    draw.text((box[0] + 22 - left, box[1] + 18 - top), text, font=font, fill=(250, 248, 240))
+
+
+def stand_in(seed="stand-in"):
+    """JPEG bytes of a photograph-like summit hall, tagged in a corner as a stand-in."""
+    rng = random.Random(seed)
+    image = _gradient(HALL_CEILING, (70, 60, 52))
+    draw = ImageDraw.Draw(image, "RGBA")
+    _room(image, draw)
+    _stage(draw, rng)
+    _audience(draw, rng, rows=range(0, 5))
+    image = image.filter(ImageFilter.GaussianBlur(1.6)).convert("RGBA")
+    # Stage lights: warm pools on the platform and the banner, then the front rows, out of focus.
+    image.alpha_composite(_glow((800, 360), 560, (255, 214, 160), 110))
+    image.alpha_composite(_glow((1277, 430), 160, (255, 230, 190), 70))
+    beams = Image.new("RGBA", SIZE, (0, 0, 0, 0))
+    for top, bottom in ((420, 560), (800, 800), (1180, 1040)):
+        ImageDraw.Draw(beams).polygon(
+            [(top - 30, 60), (top + 30, 60), (bottom + 200, 500), (bottom - 200, 500)],
+            fill=(255, 236, 200, 34),
+        )
+    image.alpha_composite(beams.filter(ImageFilter.GaussianBlur(24)))
+    front = Image.new("RGBA", SIZE, (0, 0, 0, 0))
+    _audience(ImageDraw.Draw(front), rng, rows=range(5, 9))
+    image.alpha_composite(front.filter(ImageFilter.GaussianBlur(4)))
+    # A vignette, as a lens darkens the corners, and grain, as a sensor adds it in a dim room.
+    edges = (
+        Image.radial_gradient("L").resize(SIZE).point(lambda value: min(255, value) * 150 // 255)
+    )
+    image = Image.composite(Image.new("RGBA", SIZE, (0, 0, 0, 255)), image, edges).convert("RGB")
+    grain = _grain(rng)
+    image = Image.blend(image, Image.merge("RGB", (grain, grain, grain)), 0.06)
+    _tag(image, "Stand-in image")
     return _jpeg(image)

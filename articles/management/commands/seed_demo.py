@@ -158,11 +158,7 @@ class Command(BaseCommand):
         picture = piece.picture
         creator = picture.creator or f"{settings.MAGAZINE_NAME} graphics desk"
         if picture.is_stand_in:
-            terms = licenses.get(picture.license)
-            notice = (
-                f"Not the original photograph:\n“{picture.title}”, {creator}, {terms.short_name}"
-            )
-            data = pictures.stand_in(notice, seed=piece.slug)
+            data = pictures.stand_in(seed=piece.slug)
         else:
             data = pictures.illustration(picture.motif, picture.palette, seed=piece.slug)
         image = Image(
