@@ -3,8 +3,13 @@
 Every feed starts from Article.objects.public() and fetches its pieces with for_listing(), so
 a feed of thirty pieces costs the same few queries as a feed of one. Each item carries the
 full text and the picture, and the picture never travels without its credit.
+
+Text is escaped once, by the feed generator as it writes the XML. The hooks hand it plain text,
+except where a format reads a field as HTML (RSS's descriptions, Atom's summary): there
+`as_html` turns the text into HTML that shows exactly that text, and nothing more.
 """
 
+import html
 import mimetypes
 from dataclasses import dataclass
 
@@ -14,7 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from taggit.models import Tag
 
 from . import pagetags
@@ -116,6 +121,13 @@ class MagazineAtomFeed(feedgenerator.Atom1Feed):
         add_media_content(handler, item)
 
 
+def as_html(text):
+    """Text as HTML that reads as the same text: only what HTML would take as markup escaped."""
+    # Quotes mean nothing between tags: left as typed, a reader that takes the field for plain
+    # text (as many do) still shows "Chekhov's", never "Chekhov&#x27;s".
+    return html.escape(text, quote=False)
+
+
 def names_in_words(names):
     """The byline as one name, "A, B and C", for the one author a feed item has."""
     if len(names) <= 1:
@@ -169,25 +181,29 @@ class ArticleFeed(Feed):
     def link(self, scope):
         return reverse("articles:home")
 
-    def description(self, scope):
+    def about(self, scope):
+        """What the feed is, in plain text."""
         return settings.MAGAZINE_TAGLINE
 
+    def description(self, scope):
+        # RSS's channel description is read as HTML.
+        return as_html(self.about(scope))
+
     def subtitle(self, scope):
-        return self.description(scope)
+        # Atom's subtitle is plain text unless it says otherwise.
+        return self.about(scope)
 
     def author_name(self, scope):
         # Atom wants an author for every entry; a piece without a byline is the magazine's.
         return settings.MAGAZINE_NAME
 
     def item_title(self, item):
-        # RSS readers take a title as HTML (Django ticket #6533); Atom's title is plain text.
-        if issubclass(self.feed_type, feedgenerator.RssFeed):
-            return escape(item.headline)
+        # Plain text in both formats: escaping it as HTML too made readers show "&#x27;".
         return item.headline
 
     def item_description(self, item):
         # Both formats treat the description as HTML, and the standfirst is typed as text.
-        return escape(item.standfirst) if item.standfirst else None
+        return as_html(item.standfirst) if item.standfirst else None
 
     def item_author_name(self, item):
         names = [byline.contributor.name for byline in item.bylines.all()]
@@ -247,7 +263,7 @@ class SectionFeed(ArticleFeed):
     def link(self, section):
         return section.get_absolute_url()
 
-    def description(self, section):
+    def about(self, section):
         return section.description or f"The latest pieces in {section.name}."
 
 
@@ -268,7 +284,7 @@ class TagFeed(ArticleFeed):
     def link(self, tag):
         return reverse("articles:tag", kwargs={"slug": tag.slug})
 
-    def description(self, tag):
+    def about(self, tag):
         return f"The latest pieces tagged {tag.name}."
 
 
@@ -289,7 +305,7 @@ class ContributorFeed(ArticleFeed):
     def link(self, contributor):
         return contributor.get_absolute_url()
 
-    def description(self, contributor):
+    def about(self, contributor):
         return f"The latest pieces by {contributor.name}."
 
 

@@ -274,3 +274,113 @@ def test_every_feed_runs_the_same_queries_with_3_pieces_as_with_60(client, refer
     assert max(with_3.values()) <= 6
     # A reader gets the latest pieces, not the archive.
     assert len(read_feed(client, "/feed/")[1].entries) == 30
+
+
+# --- Text escaped once ---------------------------------------------------------------------
+
+# Every character a careless feed escapes twice (or not at all): curly and straight apostrophes,
+# an ampersand, double quotes and a less-than sign.
+AWKWARD = "Chekhov’s 'Comedy' & \"Fish\" <Now>"
+APOSTROPHES = 'Chekhov’s Comedy isn\'t "over"'
+
+
+@pytest.fixture
+def awkward(db):
+    """A piece whose every text, from headline to credit, holds AWKWARD."""
+    section = make_section(name=f"Arts {AWKWARD}", slug="arts", description=f"About {AWKWARD}")
+    writer = make_contributor(name=f"Ada {AWKWARD}", slug="ada")
+    return make_article(
+        headline=f"Headline {AWKWARD}",
+        standfirst=f"Standfirst {AWKWARD}",
+        section=section,
+        bylines=[(writer, "")],
+        tags=[f"Tag {AWKWARD}"],
+        hero_image=make_image(
+            credit={"title": f"Title {AWKWARD}", "creator": f"Creator {AWKWARD}"}
+        ),
+    )
+
+
+def awkward_feeds(article):
+    tag = article.tags.get()
+    scopes = ["/", "/sections/arts/", f"/tags/{tag.slug}/", "/contributors/ada/"]
+    return [f"{scope}feed/{atom}" for scope in scopes for atom in ("", "atom/")]
+
+
+def test_every_text_of_every_feed_reads_back_exactly_as_typed(client, awkward):
+    credit = awkward.hero_image.credit
+    for url in awkward_feeds(awkward):
+        _, parsed = read_feed(client, url)
+        entry = entry_for(parsed, awkward)
+        # Plain text fields: what feedparser reads is the text itself, not an escaped form.
+        assert entry.title == f"Headline {AWKWARD}", url
+        assert entry.title_detail.type == "text/plain", url
+        assert entry.author == f"Ada {AWKWARD}", url
+        assert [tag.term for tag in entry.tags] == [f"Tag {AWKWARD}"], url
+        assert [c["content"] for c in entry.media_credit] == [credit.line()], url
+        assert AWKWARD in credit.line()
+        # The summary is HTML in both formats: shown as HTML, it is the standfirst exactly.
+        assert as_read(entry.summary_detail) == f"Standfirst {AWKWARD}", url
+        # So is the full text's credit line; nothing in it is escaped twice.
+        content = entry.content[0].value
+        assert f"Image Credit: {credit.line()}" in html.unescape(strip_tags(content)), url
+        assert "&amp;amp;" not in content and "&amp;#" not in content, url
+    titles = {url: read_feed(client, url)[1].feed for url in awkward_feeds(awkward)}
+    for url in ("/sections/arts/feed/", "/sections/arts/feed/atom/"):
+        assert titles[url].title == f"Arts {AWKWARD} · The Quad Review", url
+        assert as_read(titles[url].subtitle_detail) == f"About {AWKWARD}", url
+    assert titles["/contributors/ada/feed/"].title == f"Ada {AWKWARD} · The Quad Review"
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_apostrophes_and_quotes_reach_a_reader_as_typed_with_no_entities(client, reference, url):
+    piece = make_article(headline=APOSTROPHES, standfirst=APOSTROPHES, section=reference.section)
+    response, parsed = read_feed(client, url)
+    entry = entry_for(parsed, piece)
+    # A reader that shows the fields as they come, without decoding HTML, still reads the text.
+    assert entry.title == APOSTROPHES
+    assert entry.summary == APOSTROPHES
+    assert "&#x27;" not in response.content.decode()
+
+
+class FollowLinks(HTMLParser):
+    """The visible "Follow by RSS" links in a page's body, as (href, text), and the text after."""
+
+    def __init__(self):
+        super().__init__()
+        self.links = []
+        self.text = []
+        self._open = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("type") == "application/rss+xml":
+            self._open = [attrs["href"], ""]
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open:
+            self.links.append(tuple(self._open))
+            self._open = None
+
+    def handle_data(self, data):
+        if self._open:
+            self._open[1] += data
+        self.text.append(data)
+
+
+def test_each_listing_offers_its_own_rss_feed_visibly_with_its_address(client, reference):
+    tag = reference.tags.get(name="Wagner Group")
+    pages = {
+        "/": "/feed/",
+        reference.section.get_absolute_url(): f"{reference.section.get_absolute_url()}feed/",
+        f"/tags/{tag.slug}/": f"/tags/{tag.slug}/feed/",
+        reference.contributors.get().get_absolute_url(): "/contributors/pipa-powers/feed/",
+    }
+    for page, feed in pages.items():
+        parser = FollowLinks()
+        parser.feed(client.get(page).content.decode())
+        assert parser.links == [(feed, "Follow by RSS")], page
+        # The address itself, to paste into a feed reader.
+        assert SITE + feed in " ".join(parser.text), page
+        _, parsed = read_feed(client, feed)
+        assert parsed.version == "rss20", page

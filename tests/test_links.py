@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
+from django.utils.html import escape
 
 from articles import emails
 from articles.contributor_area.forms import PieceForm
@@ -274,3 +275,87 @@ def test_no_mail_about_the_piece_or_the_contributor_carries_an_unsafe_address(
     assert mailoutbox
     for mail in mailoutbox:
         assert JAVASCRIPT not in mail.body and "data:text" not in mail.body
+
+
+# --- Every surface, for each kind of value that must not be a link ---------------------------
+
+NOT_LINKS = [
+    JAVASCRIPT,
+    DATA,
+    "vbscript:msgbox(1)",
+    # Relative: it would resolve against whatever page shows it.
+    "images/x.png",
+    # Scheme-relative: another site.
+    "//evil.example/",
+]
+WEB = "https://safe.example/dee"
+PAGES = ("/articles/the-quad/", "/credits/", "/contributors/cy-lorne/")
+FEEDS = (
+    "/feed/",
+    "/feed/atom/",
+    "/contributors/cy-lorne/feed/",
+    "/contributors/cy-lorne/feed/atom/",
+)
+
+
+def stored_with(value):
+    """A published piece whose credit addresses and contributor link are all `value`, as stored."""
+    contributor = make_contributor(name="Cy Lorne", slug="cy-lorne")
+    image = make_image(credit={"title": "The quad", "creator": "Dee Maker"})
+    ImageCredit.objects.filter(image=image).update(creator_url=value, source_url=value)
+    Contributor.objects.filter(pk=contributor.pk).update(links=value, photo=image)
+    return make_article(bylines=[(contributor, "")], hero_image=image, slug="the-quad")
+
+
+def linked_addresses(client):
+    """Every address each surface links to: pages, feeds (attributes and HTML inside), JSON-LD."""
+    found = {}
+    for path in PAGES:
+        found[path] = addresses_in(client.get(path).content.decode())
+    for path in FEEDS:
+        feed = ElementTree.fromstring(client.get(path).content)
+        addresses = [value for element in feed.iter() for value in element.attrib.values()]
+        for element in feed.iter():
+            if element.tag.endswith(("}encoded", "}content")) and element.text:
+                addresses += addresses_in(element.text)
+        found[path] = addresses
+    html = client.get("/articles/the-quad/").content.decode()
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    )
+    found["JSON-LD"] = list(strings_in(data))
+    return found
+
+
+def strings_in(data):
+    if isinstance(data, dict):
+        for value in data.values():
+            yield from strings_in(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from strings_in(value)
+    elif isinstance(data, str):
+        yield data
+
+
+@pytest.mark.parametrize("value", NOT_LINKS)
+def test_a_stored_address_that_is_not_http_is_linked_nowhere_and_shown_as_text(client, value):
+    stored_with(value)
+
+    for surface, addresses in linked_addresses(client).items():
+        assert value not in [a.strip() for a in addresses], surface
+    # The names the addresses belonged to are still shown, and the contributor's link as text.
+    for path in PAGES:
+        assert "Dee Maker" in client.get(path).content.decode(), path
+    contributor_page = client.get("/contributors/cy-lorne/").content.decode()
+    assert f"<li>{escape(value)}</li>" in contributor_page
+
+
+def test_a_stored_https_address_is_linked_on_every_surface(client):
+    stored_with(WEB)
+
+    found = linked_addresses(client)
+    for surface in (*PAGES, "/feed/", "/feed/atom/", "JSON-LD"):
+        assert WEB in found[surface], surface
+    contributor_page = client.get("/contributors/cy-lorne/").content.decode()
+    assert f'<a href="{WEB}" rel="me nofollow noopener">{WEB}</a>' in contributor_page
