@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 NODE_TOOLS := $(VENV)/node/node_modules
 DEMO_ENV := MAGAZINE_DEMO=1
 
-.PHONY: demo test lint check pytest serve clean bench-images bench-search bench
+.PHONY: demo test lint check pytest serve clean bench-images bench-search bench bench-lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ $(NODE_TOOLS)/.installed:
 	else \
 		echo "npm not found: the HTML validity and accessibility tests will be skipped"; \
 	fi
+
+# Google's Lighthouse, from the npm registry into the same folder: only bench-lighthouse needs it.
+LIGHTHOUSE := $(NODE_TOOLS)/.bin/lighthouse
+
+$(LIGHTHOUSE):
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: it installs Lighthouse"; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/node lighthouse@12
 
 demo: $(VENV)/.installed
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
@@ -62,6 +69,12 @@ bench-search: $(VENV)/.installed
 # memory per worker, and readers with editors at once. A measurement, not a test.
 bench: $(VENV)/.installed
 	$(BIN)/python bench/site.py
+
+# Lighthouse's four scores (performance, accessibility, best practices, SEO) for the home page and
+# an article of the demo magazine under production settings, as a phone and as a desktop, with
+# Debian's Chromium and no internet. A measurement, not a test.
+bench-lighthouse: $(VENV)/.installed $(LIGHTHOUSE)
+	NODE_TOOLS=$(abspath $(NODE_TOOLS)) $(BIN)/python bench/lighthouse.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

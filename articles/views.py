@@ -152,11 +152,13 @@ class ContributorIndexView(ListView):
 
     def get_queryset(self):
         public = Article.objects.public().values("pk")
-        return (
+        people = (
             Contributor.objects.filter(bylines__article__in=public)
             .annotate(piece_count=Count("bylines", distinct=True))
-            .order_by("name")
+            .select_related("photo", "photo__credit")
         )
+        # By family name, taken as the last word: no database function finds it on all of them.
+        return sorted(people, key=family_name_order)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -170,6 +172,12 @@ class ContributorIndexView(ListView):
         pagetags.shows_listing()
         pagetags.shows_contributors(context["object_list"])
         return context
+
+
+def family_name_order(contributor):
+    """Sort by the last word of the name, then the whole name, ignoring case."""
+    name = contributor.name.casefold()
+    return name.rsplit(maxsplit=1)[-1] if name.strip() else "", name
 
 
 class CreditsView(ListView):
@@ -254,8 +262,11 @@ class ArticleView(DetailView):
         tags = article.tags.all()
         pagetags.shows_pieces([article])
         pagetags.shows_tags(tags)
-        # The related pieces are the latest of those sharing its tags: a window of each.
+        # The related pieces are the latest of those sharing its tags: a window of each; with
+        # none shared, of its section's, until a piece shares one.
         pagetags.shows(*(f"a{piece.pk}" for piece in related), *(f"list-t{t.pk}" for t in tags))
+        if not any(piece.shared_tags for piece in related):
+            pagetags.shows(f"list-s{article.section_id}")
         context = {"article": article, "related": related}
         return {
             "headline": article.headline,

@@ -159,7 +159,7 @@ def test_password_reset_link_works_only_once(client, mailoutbox):
         {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
     )
     again = client.get(link, follow=True)
-    assert b"This link doesn't work" in again.content
+    assert "This link doesn’t work" in again.content.decode()
 
 
 def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, mailoutbox):

@@ -10,7 +10,13 @@ from taggit.models import Tag
 
 from articles.models import Article, Contributor
 
-from .factories import REFERENCE_CREDIT, REFERENCE_HEADLINE
+from .factories import (
+    REFERENCE_CREDIT,
+    REFERENCE_HEADLINE,
+    committed,
+    make_article,
+    make_image,
+)
 from .tools import axe_script
 
 pytestmark = pytest.mark.browser
@@ -51,6 +57,9 @@ class Magazine:
             "tag": f"/tags/{Tag.objects.get(name='Wagner Group').slug}/",
             "contributor": self.contributor_path,
             "contributors": "/contributors/",
+            "search-found": "/search/?q=Mali",
+            "search-nothing-found": "/search/?q=zeppelinquux",
+            "search-empty": "/search/",
         }
 
 
@@ -297,3 +306,180 @@ def overflow_problems(page, base_url, pages):
                 f"overflowing: {', '.join(culprits) or 'none found'}"
             )
     return problems
+
+
+# The phone's header leaves most of the first screen to the piece.
+PHONE_HEADER_MAX = 140
+
+
+def test_the_phone_header_is_compact_and_every_section_is_reachable(magazine, new_page):
+    """At 390 px the content starts within 140 px; Tab reaches each section link, in view."""
+    page = new_page(viewport=VIEWPORTS[390])
+    page.goto(magazine.url + magazine.reference.get_absolute_url())
+    main_top = page.evaluate("() => document.querySelector('main').getBoundingClientRect().top")
+    assert main_top <= PHONE_HEADER_MAX, f"the header takes {main_top} px"
+    sections = page.locator(".sections-nav a")
+    hrefs = sections.evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")
+    assert len(hrefs) >= 5
+    # One row, however many sections: every link at the same height.
+    tops = sections.evaluate_all("(links) => links.map((a) => a.getBoundingClientRect().top)")
+    assert len(set(tops)) == 1, tops
+    focused = {}
+    for _ in range(len(hrefs) + 4):
+        page.keyboard.press("Tab")
+        href, left, right, top = page.evaluate(
+            """() => { const el = document.activeElement, box = el.getBoundingClientRect();
+                return [el.closest('.sections-nav') && el.getAttribute('href'),
+                        box.left, box.right, box.top]; }"""
+        )
+        focused[href] = (left, right, top)
+    for href in hrefs:
+        # A focused link is at least partly on screen: Chromium scrolls the row to any link
+        # that would be out of sight.
+        assert href in focused, f"Tab never reached {href}"
+        left, right, top = focused[href]
+        assert left < 390 and right > 0 and top < PHONE_HEADER_MAX, f"{href} focused off screen"
+    # The row scrolls sideways far enough to show each link in full.
+    for link in sections.all():
+        link.scroll_into_view_if_needed()
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, link.get_attribute("href")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+
+def test_search_is_one_tap_from_the_phone_header_and_a_box_on_a_wide_screen(magazine, new_page):
+    """A phone's header links to the search page, its box ready; a laptop's holds the box itself."""
+    phone = new_page(viewport=VIEWPORTS[390])
+    phone.goto(magazine.url + "/")
+    expect(phone.locator(".masthead").get_by_role("searchbox")).to_be_hidden()
+    phone.locator(".masthead").get_by_role("link", name="Search").click()
+    expect(phone).to_have_url(magazine.url + "/search/")
+    expect(phone.get_by_role("searchbox", name="Search the magazine")).to_be_focused()
+    laptop = new_page(viewport=VIEWPORTS[1280])
+    laptop.goto(magazine.url + "/")
+    expect(laptop.locator(".masthead").get_by_role("searchbox")).to_be_visible()
+    expect(laptop.locator(".masthead").get_by_role("link", name="Search")).to_be_hidden()
+
+
+def test_the_printed_piece_keeps_its_words_credit_and_address_and_drops_the_rest(
+    magazine, new_page
+):
+    """In print: no box, navigation or footer; a readable measure; the licence and address shown."""
+    page = new_page(viewport=VIEWPORTS[1280])
+    sign_in_as_pipa(page, magazine)
+    page.goto(magazine.url + magazine.reference.get_absolute_url())
+    address = page.locator(".piece__address")
+    expect(address).to_be_hidden()
+    page.emulate_media(media="print")
+    for selector in (
+        ".skip-link",
+        ".account-nav",
+        "form.search-box",
+        ".sections-nav",
+        ".site-footer",
+    ):
+        expect(page.locator(selector)).to_be_hidden()
+    expect(address).to_be_visible()
+    expect(address).to_contain_text(
+        re.compile(r"https?://[^ ]+" + re.escape(magazine.reference.get_absolute_url()) + "$")
+    )
+    expect(page.locator(".credit")).to_contain_text(REFERENCE_CREDIT)
+    licence_after = page.locator(".credit a", has_text="CC BY-NC-ND 2.0").evaluate(
+        "(a) => getComputedStyle(a, '::after').content"
+    )
+    assert REFERENCE_LICENSE_URL in licence_after
+    # About 70 characters a line: the body is no wider than 32 of its ems.
+    width, font_size = page.locator(".piece__body").evaluate(
+        "(b) => [b.getBoundingClientRect().width, parseFloat(getComputedStyle(b).fontSize)]"
+    )
+    assert width <= 32 * font_size
+
+
+# Typography and layout
+
+SECOND_PARAGRAPH_INDENT = """(p) => {
+    const range = document.createRange();
+    range.setStart(p.firstChild, 0);
+    range.setEnd(p.firstChild, 1);
+    return range.getBoundingClientRect().left - p.getBoundingClientRect().left;
+}"""
+
+
+def test_a_one_line_first_paragraph_keeps_the_drop_cap_out_of_the_second(magazine, new_page):
+    """The drop cap stays inside a first paragraph of one line: the second starts flush left."""
+    piece = make_article(
+        section=magazine.reference.section,
+        body="A short opening.\n\n" + "The second paragraph runs on for a while. " * 6,
+    )
+    # The test adds a style of its own below, which the site's CSP would refuse.
+    page = new_page(viewport=VIEWPORTS[1280], bypass_csp=True)
+    page.goto(magazine.url + piece.get_absolute_url())
+    second = page.locator(".piece__body > p").nth(1)
+    indent = second.evaluate(SECOND_PARAGRAPH_INDENT)
+    assert abs(indent) < 1, f"the second paragraph's first letter is {indent} px in"
+    # The measure sees the fault it guards against: a plain first paragraph lets the cap in.
+    page.add_style_tag(content=".prose > p:first-child { display: block; }")
+    assert second.evaluate(SECOND_PARAGRAPH_INDENT) > 20
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_the_home_grids_last_row_has_no_lone_card(magazine, new_page, width):
+    """A card alone on the grid's last row spans the row; no row has a single narrow card."""
+    page = new_page(viewport={"width": width, "height": 900})
+    page.goto(magazine.url + "/")
+    grid = page.locator(".grid").first
+    rows, grid_width = grid.evaluate(
+        """(grid) => {
+            const rows = new Map();
+            for (const card of grid.children) {
+                const box = card.getBoundingClientRect(), top = Math.round(box.top);
+                rows.set(top, [...(rows.get(top) || []), box.width]);
+            }
+            return [[...rows.values()], grid.getBoundingClientRect().width];
+        }"""
+    )
+    assert len(rows[0]) > 1, f"one card a row at {width} px: nothing to check"
+    last = rows[-1]
+    assert len(last) > 1 or abs(last[0] - grid_width) < 1, f"a lone card: {rows}"
+
+
+def test_the_footer_ends_the_screen_on_a_short_page(magazine, new_page):
+    """On the 404 page at 1280 × 900 the footer's bottom is the viewport's, with no scroll."""
+    page = new_page(viewport=VIEWPORTS[1280])
+    response = page.goto(magazine.url + "/articles/no-such-piece/")
+    assert response.status == 404
+    bottom = page.locator(".site-footer").evaluate("(f) => f.getBoundingClientRect().bottom")
+    assert bottom == VIEWPORTS[1280]["height"]
+    assert page.evaluate("() => document.documentElement.scrollHeight") == bottom
+
+
+def test_a_bylines_separator_goes_with_the_date_after_it(magazine, new_page):
+    """Each date after a byline begins with the "·" and never breaks: none hangs at a line end."""
+    page = new_page(viewport=VIEWPORTS[1280])
+    for path in ("/", magazine.reference.get_absolute_url()):
+        page.goto(magazine.url + path)
+        dates = page.locator(".meta > .byline + time")
+        assert dates.count() > 0, path
+        for before, lines in dates.evaluate_all(
+            "(dates) => dates.map((d) => [getComputedStyle(d, '::before').content,"
+            " d.getClientRects().length])"
+        ):
+            assert "·" in before and lines == 1, path
+
+
+@pytest.mark.parametrize(("scheme", "width"), [("light", 1280), ("dark", 390)])
+def test_the_contributors_index_shows_photos_by_family_name(axe, magazine, new_page, scheme, width):
+    """People are listed by family name with their photos; a NoDerivatives one is not cut."""
+    ines = Contributor.objects.get(name="Ines Castellanos")
+    ines.photo = make_image(alt_text="Ines Castellanos", credit={"license": "cc-by-nd-4.0"})
+    with committed():
+        ines.save()
+    page = new_page(color_scheme=scheme, viewport=VIEWPORTS[width], bypass_csp=True)
+    page.goto(magazine.url + "/contributors/")
+    names = page.locator(".people__name").all_inner_texts()
+    assert names == sorted(names, key=lambda name: (name.split()[-1].casefold(), name))
+    photo = page.get_by_role("img", name="Ines Castellanos")
+    expect(photo).to_be_visible()
+    assert photo.evaluate("(img) => img.complete && img.naturalWidth > 0")
+    assert photo.evaluate("(img) => getComputedStyle(img).objectFit") == "contain"
+    assert not axe_violations(page, axe)

@@ -55,7 +55,7 @@ def test_a_chosen_picture_is_still_there_after_a_form_error(
     article = Article.objects.get(headline="Saturday at the night market")
     assert (article.hero_image.width, article.hero_image.height) == (600, 400)
     # Saved without a credit, and the page says what is still needed.
-    expect(page.get_by_text("The picture's credit is not complete yet")).to_be_visible()
+    expect(page.get_by_text("The picture’s credit is not complete yet")).to_be_visible()
 
 
 def tab_until(page, locator, limit=60):

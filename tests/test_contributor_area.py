@@ -103,7 +103,7 @@ def test_a_draft_keeps_a_picture_whose_credit_is_half_written(ada):
     assert image.draft_credit["title"] == "27th Africa-France Summit, Bamako"
     page = ada.get(response["Location"]).content.decode()
     assert 'value="27th Africa-France Summit, Bamako"' in page
-    assert "The picture's credit is not complete yet" in page
+    assert "The picture’s credit is not complete yet" in page
 
 
 def submission_of(data):

@@ -14,10 +14,12 @@ from articles.models import Article, Invitation
 from .factories import (
     REFERENCE_CREDIT,
     REFERENCE_HEADLINE,
+    committed,
     jpeg_bytes,
     make_article,
     make_draft,
     make_editor,
+    make_image,
     make_writer,
 )
 from .tools import java, vnu_jar
@@ -47,6 +49,10 @@ def public_pages(client, settings):
     )
     assert without_image.hero_image is None and without_image.is_public
     contributor = reference.bylines.first().contributor
+    # With a photo, on their page and in the contributors index.
+    contributor.photo = make_image(alt_text=contributor.name)
+    with committed():
+        contributor.save()
     section = reference.section
     tag = Tag.objects.get(name="Wagner Group")
     urls = {

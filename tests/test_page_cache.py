@@ -646,3 +646,19 @@ def test_two_servers_on_redis_forget_nothing_for_a_draft_and_the_lists_for_a_pub
             assert "Floods on the Niger" in response.text, page
         _, queries = server.get(other.get_absolute_url(), monkeypatch)
         assert queries == 0
+
+
+def test_the_sections_latest_under_a_piece_are_forgotten_when_the_section_gains_one(
+    client, piece, other, django_assert_num_queries
+):
+    # `other` shares no tag with any piece: it ends with the latest of its section instead.
+    assert "More in Campus" not in client.get(other.get_absolute_url()).text
+    assert f"list-s{other.section_id}" in client.get(other.get_absolute_url())["Cache-Tag"]
+    warm(client, piece.get_absolute_url())
+    writer = make_writer("ada", name="Ada Okafor")
+    draft = make_draft(writer, headline="The Chess Club Wins the Cup", section=other.section)
+    workflow.publish(draft, by=make_editor())
+    html = client.get(other.get_absolute_url()).text
+    assert "More in Campus" in html and "The Chess Club Wins the Cup" in html
+    # A piece of another section lists its own section's pieces: it is kept.
+    served_from_cache(client, piece.get_absolute_url(), django_assert_num_queries)

@@ -309,10 +309,31 @@ def test_results_are_paginated_and_the_pages_keep_the_query(client, settings):
     assert "5 pieces found" in last.content.decode()
 
 
-def test_a_search_with_no_results_says_so(client, demo_magazine):
+def test_a_search_with_no_results_says_so_once_above_the_box_holding_the_query(
+    client, demo_magazine
+):
     html = client.get("/search/", {"q": "zeppelin"}).content.decode()
-    assert "0 pieces found" in html
-    assert "Nothing published matches" in html
+    assert html.count("Nothing published matches") == 1
+    assert "pieces found" not in html and 'class="empty"' not in html
+    assert html.count('role="search"') == 1
+    assert '<input id="search-q" type="search" name="q" value="zeppelin"' in html
+
+
+def test_the_empty_search_page_shows_the_box_it_asks_the_reader_to_use(client):
+    html = client.get("/search/").content.decode()
+    assert html.count('role="search"') == 1
+    assert '<input id="search-q" type="search" name="q" value="" maxlength="200" autofocus>' in html
+
+
+def test_results_are_the_cards_of_the_listing_grid_with_the_snippet_for_standfirst(
+    client, demo_magazine
+):
+    html = client.get("/search/", {"q": "Wagner"}).content.decode()
+    grid = html[html.index('<div class="grid">') : html.index("</main>")]
+    assert grid.count('<article class="card">') == len(found("Wagner")) > 0
+    assert '<p class="card__standfirst">' in grid and "<mark>Wagner</mark>" in grid
+    # The results page keeps one search box: its own, not the masthead's as well.
+    assert html.count('role="search"') == 1 and 'class="search-link"' not in html
 
 
 def _search_queries(client, query):
@@ -374,10 +395,10 @@ def test_the_search_pages_are_valid_html(demo_magazine, client, tmp_path):
 
 
 @pytest.mark.browser
-def test_the_masthead_search_box_finds_pieces_on_a_320px_screen_for_every_reader(
+def test_the_masthead_search_link_finds_pieces_on_a_320px_screen_for_every_reader(
     demo_magazine, live_server, new_page
 ):
-    """Typed in and sent with Enter, the search shows marked results that fit and pass axe."""
+    """One tap on the masthead's link, words typed and Enter: marked results that fit, pass axe."""
     axe = axe_script()
     for scheme in ("light", "dark"):
         # axe-core is added as a script of the test's own, which the site's CSP would refuse.
@@ -385,7 +406,10 @@ def test_the_masthead_search_box_finds_pieces_on_a_320px_screen_for_every_reader
             viewport={"width": 320, "height": 800}, color_scheme=scheme, bypass_csp=True
         )
         page.goto(live_server.url + "/")
-        page.get_by_role("searchbox", name="Search the magazine").fill('"Wagner Group"')
+        page.locator(".masthead").get_by_role("link", name="Search").click()
+        box = page.get_by_role("searchbox", name="Search the magazine")
+        expect(box).to_be_focused()
+        box.fill('"Wagner Group"')
         page.keyboard.press("Enter")
         expect(page).to_have_url(re.compile(r"/search/\?q=%22Wagner\+Group%22$"))
         expect(page.locator(".card__headline").first).to_have_text(REFERENCE_HEADLINE)
@@ -401,3 +425,22 @@ def test_the_masthead_search_box_finds_pieces_on_a_320px_screen_for_every_reader
                 .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)"""
         )
         assert not violations, f"{scheme}: {violations}"
+
+
+@pytest.mark.browser
+def test_matches_are_marked_in_the_sites_own_colours_in_light_and_dark(
+    demo_magazine, live_server, new_page
+):
+    """The highlight is the site's tint of its accent, not the browser's yellow, in both schemes."""
+    backgrounds = {}
+    for scheme in ("light", "dark"):
+        page = new_page(color_scheme=scheme)
+        page.goto(live_server.url + "/search/?q=Wagner")
+        background, colour, ink = page.locator("mark").first.evaluate(
+            """(mark) => [getComputedStyle(mark).backgroundColor, getComputedStyle(mark).color,
+                getComputedStyle(document.body).color]"""
+        )
+        assert background not in ("rgb(255, 255, 0)", "rgba(0, 0, 0, 0)"), scheme
+        assert colour == ink, scheme
+        backgrounds[scheme] = background
+    assert backgrounds["light"] != backgrounds["dark"]

@@ -109,7 +109,7 @@ def test_an_address_that_never_existed_gets_the_404_page(client):
     make_article(slug="real-piece")
     response = client.get("/articles/never-a-piece/")
     assert response.status_code == 404
-    assert "We can't find that page" in response.content.decode()
+    assert "We can’t find that page" in response.content.decode()
 
 
 def test_reading_a_piece_at_its_present_address_never_looks_at_old_ones(client):

@@ -1,5 +1,6 @@
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -156,7 +157,7 @@ def test_unknown_addresses_get_the_404_page_in_the_sites_look(client, reference,
     response = client.get(url)
     assert response.status_code == 404
     html = response.content.decode()
-    assert "We can't find that page" in html
+    assert "We can’t find that page" in html
     assert 'class="masthead"' in html
 
 
@@ -166,7 +167,7 @@ def test_bad_page_numbers_never_give_a_500(client, reference, url, page):
     response = client.get(f"{url}?page={page}")
     assert response.status_code in {200, 404}
     if response.status_code == 404:
-        assert "We can't find that page" in response.content.decode()
+        assert "We can’t find that page" in response.content.decode()
 
 
 def test_pagination_links_newer_and_older_pages(client, settings, reference):
@@ -273,3 +274,163 @@ def test_a_page_reads_the_clock_once_for_itself_and_its_fragments(client, refere
     assert client.get(reference.get_absolute_url()).status_code == 200
     assert client.get("/").status_code == 200
     assert len(reads) == 2
+
+
+def test_a_piece_sharing_no_tag_ends_with_the_latest_in_its_section(client, reference):
+    world = reference.section
+    older = make_article(section=world, headline="Older in World", tags=["Cooking"])
+    newer = make_article(
+        section=world, headline="Newer in World", published_at=timezone.now() - timedelta(hours=1)
+    )
+    make_article(section=world, headline="Draft in World", status=Article.Status.DRAFT)
+    make_article(headline="Elsewhere entirely")
+    response = client.get(reference.get_absolute_url())
+    assert [piece.headline for piece in response.context["related"]] == [
+        newer.headline,
+        older.headline,
+    ]
+    html = response.content.decode()
+    assert '<h2 id="related-heading" class="related__heading">More in World</h2>' in html
+    assert "Related pieces" not in html
+    assert "Draft in World" not in html and "Elsewhere entirely" not in html
+
+
+def test_pieces_sharing_a_tag_come_before_the_sections_latest(client, reference):
+    make_article(section=reference.section, headline="Newest in World")
+    shared = make_article(
+        headline="Shares Mali", tags=["Mali"], published_at=timezone.now() - timedelta(days=9)
+    )
+    response = client.get(reference.get_absolute_url())
+    assert [piece.headline for piece in response.context["related"]] == [shared.headline]
+    assert "More in World" not in response.content.decode()
+
+
+def test_the_sections_latest_cost_the_same_queries_as_related_pieces(client, reference, settings):
+    # Every query the page costs when it is made, at two sizes, with and without a shared tag.
+    settings.MAGAZINE_FRAGMENT_CACHE = False
+    lonely = make_article(section=reference.section, tags=["Cooking"])
+    make_article(section=reference.section)
+    tagged = _count_queries(client, reference.get_absolute_url())
+    with_3 = _count_queries(client, lonely.get_absolute_url())
+    assert "More in World" in client.get(lonely.get_absolute_url()).text
+    for _ in range(30):
+        make_article(section=reference.section, hero_image=make_image())
+    assert _count_queries(client, lonely.get_absolute_url()) == with_3 == tagged
+
+
+def test_a_section_with_nothing_else_public_shows_no_related_list(client):
+    piece = make_article(tags=["Cooking"])
+    make_article(section=piece.section, status=Article.Status.DRAFT)
+    response = client.get(piece.get_absolute_url())
+    assert response.context["related"] == []
+    assert 'class="related"' not in response.content.decode()
+
+
+def test_bylines_leave_their_separators_to_the_stylesheet(client, reference):
+    # The separator is the next item's ::before: in the markup there is none to hang at a
+    # line's end, and the role, the date and the reading time are items of their own.
+    article_html = client.get(reference.get_absolute_url()).content.decode()
+    meta = re.search(r'<p class="meta piece__meta">(.*?)</p>', article_html, re.S).group(1)
+    assert "·" not in meta
+    assert re.fullmatch(
+        r'\s*<span class="byline">By <a [^>]+>Pipa Powers</a>, '
+        r'<span class="byline__role">Contributor</span></span>\s*'
+        r'<time datetime="[^"]+">[^<]+</time>\s*<span>1 min read</span>\s*',
+        meta,
+    )
+    home = client.get("/").content.decode()
+    card_metas = re.findall(r'<p class="meta">(.*?)</p>', home, re.S)
+    assert card_metas
+    for card_meta in card_metas:
+        assert "·" not in card_meta
+        assert re.fullmatch(
+            r'<span class="byline">.*</span>\s+<time datetime="[^"]+">[^<]+</time>', card_meta
+        )
+
+
+def test_a_contributors_own_page_does_not_repeat_their_byline(client, reference):
+    pipa = reference.contributors.get()
+    co_written = make_article(
+        headline="Written with a friend",
+        bylines=[(pipa, ""), (make_contributor(name="Sam Lee"), "")],
+    )
+    html = client.get(pipa.get_absolute_url()).content.decode()
+    assert REFERENCE_HEADLINE in html and co_written.headline in html
+    # Only the piece written with someone else carries a byline: that one names them both.
+    assert html.count('class="byline"') == 1
+    assert ">Sam Lee</a>" in html
+    # Elsewhere the byline stays on every card.
+    assert client.get("/sections/world/").content.decode().count('class="byline"') == 1
+
+
+def test_the_contributors_index_is_sorted_by_family_name_with_photos(client, reference):
+    nd_photo = make_image(alt_text="Ana Zabala smiling", credit={"license": "cc-by-nd-4.0"})
+    for name, photo in [
+        ("Ana Zabala", nd_photo),
+        ("Zoe Abbott", make_image()),
+        ("bea mills", None),
+    ]:
+        make_article(bylines=[(make_contributor(name=name, photo=photo), "")])
+    html = client.get("/contributors/").content.decode()
+    names = re.findall(r'class="people__name" href="[^"]+">([^<]+)</a>', html)
+    assert names == ["Zoe Abbott", "bea mills", "Pipa Powers", "Ana Zabala"]
+    photos = re.findall(r'<img class="([^"]*people__photo[^"]*)"[^>]*alt="([^"]*)"', html)
+    assert ("people__photo picture--whole", "Ana Zabala smiling") in photos
+    assert len(photos) == 2
+    # Someone without a photo has their initial in its place, hidden from screen readers.
+    assert '<span class="people__photo people__initial" aria-hidden="true">b</span>' in html
+
+
+def test_the_contributors_index_costs_the_same_queries_with_photos(client, reference):
+    before = _count_queries(client, "/contributors/")
+    for n in range(5):
+        make_article(bylines=[(make_contributor(name=f"Person {n}", photo=make_image()), "")])
+    assert _count_queries(client, "/contributors/") == before
+
+
+STRAIGHT_QUOTE = re.compile(r"[A-Za-z]'[A-Za-z]|\"")
+
+
+class VisibleText(HTMLParser):
+    """The text a reader sees: no attributes, scripts, styles or code."""
+
+    HIDDEN = {"script", "style", "code", "pre", "textarea", "title"}
+
+    def __init__(self):
+        super().__init__()
+        self.hidden, self.texts = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in self.HIDDEN
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in self.HIDDEN
+
+    def handle_data(self, data):
+        if not self.hidden and data.strip():
+            self.texts.append(data.strip())
+
+
+def test_no_public_page_shows_a_straight_apostrophe_or_quote(client, reference):
+    make_article(section=reference.section)
+    urls = [
+        "/",
+        reference.get_absolute_url(),
+        "/sections/world/",
+        "/tags/mali/",
+        "/contributors/",
+        "/contributors/pipa-powers/",
+        "/credits/",
+        "/search/?q=mali",
+        "/search/?q=zeppelinquux",
+        "/search/",
+        "/accounts/login/",
+        "/accounts/password_reset/",
+        "/no-such-page/",
+    ]
+    found = []
+    for url in urls:
+        parser = VisibleText()
+        parser.feed(client.get(url).content.decode())
+        found += [f"{url}: {text}" for text in parser.texts if STRAIGHT_QUOTE.search(text)]
+    assert not found, "\n".join(found)
