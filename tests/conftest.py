@@ -6,7 +6,7 @@ from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
 from .factories import committed, make_editor, make_section, make_writer
-from .tools import CHROMIUM_ARGS, chromium
+from .tools import CHROMIUM_ARGS, axe_script, chromium, java, vnu_jar
 
 
 @pytest.fixture(autouse=True)
@@ -94,6 +94,18 @@ def editor_client(client, editor):
     """The test client, signed in as Eve the editor."""
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(scope="module")
+def axe():
+    """The path of axe-core's script, looked up before any data is seeded for the test."""
+    return axe_script()
+
+
+@pytest.fixture
+def vnu():
+    """The command that runs the Nu HTML checker, looked up before any data is seeded."""
+    return [java(), "-jar", str(vnu_jar())]
 
 
 @pytest.fixture(scope="module")

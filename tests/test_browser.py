@@ -17,7 +17,6 @@ from .factories import (
     make_article,
     make_image,
 )
-from .tools import axe_script
 
 pytestmark = pytest.mark.browser
 
@@ -148,12 +147,6 @@ def test_article_and_its_credit_show_without_javascript(magazine, new_page):
     expect(page.get_by_role("figure").locator("figcaption")).to_contain_text(
         f"Image Credit: {REFERENCE_CREDIT}"
     )
-
-
-@pytest.fixture(scope="module")
-def axe():
-    """The path of axe-core's script, checked before any data is seeded for the test."""
-    return axe_script()
 
 
 def axe_violations(page, axe):

@@ -10,6 +10,12 @@ from playwright.sync_api import expect
 from articles import workflow
 from articles.models import Article
 
+from .admin_checks import (
+    SCREEN_SIZES,
+    VIEWPORTS,
+    accessibility_problems,
+    pages_as_sent_and_shown,
+)
 from .factories import (
     PASSWORD,
     make_article,
@@ -20,14 +26,10 @@ from .factories import (
     make_section,
     make_writer,
 )
-from .test_browser import AXE_OPTIONS
 from .test_html_validity import assert_valid
-from .tools import axe_script, java, vnu_jar
 
 pytestmark = pytest.mark.browser
 
-VIEWPORTS = {390: {"width": 390, "height": 844}, 1280: {"width": 1280, "height": 900}}
-SCREEN_SIZES = [(scheme, width) for scheme in ("light", "dark") for width in VIEWPORTS]
 LONG_HEADLINE = (
     "After a Year of Rent Strikes, the Halls of Residence Agree to Freeze Prices for Students "
     "on the Lowest Incomes"
@@ -89,33 +91,6 @@ def admin_pages(desk):
     }
 
 
-# What Django's own admin markup, unmodified, brings to these pages is left out of the count, by
-# rule and element only, so that anything of ours would still fail: select2, the library behind
-# Django's autocomplete boxes (a byline's contributor, the tags), names neither its search box
-# nor an empty choice; in the page as it stands after its script, it puts a list in a <span>.
-AXE_VIOLATIONS = """async (options) => (await axe.run(document, options)).violations
-    .map((v) => ({...v, nodes: v.nodes.filter((node) => !(
-        ["label", "aria-input-field-name"].includes(v.id)
-        && /select2-/.test(node.target.join(" "))
-    ))}))
-    .filter((v) => v.nodes.length)
-    .map((v) => `${v.id} [${v.impact}] ${v.help}: ${v.nodes.map((n) => n.target.join(" "))}`)"""
-SELECT2_BOXES = (
-    "() => document.querySelectorAll('.select2-container').forEach((box) => box.remove())"
-)
-
-# Django's admin/js/inlines.js marks an inline's hidden management inputs autocomplete="off",
-# which the HTML standard does not allow on hidden inputs; the page as sent has no such thing.
-DJANGO_INLINE_AUTOCOMPLETE = re.compile(
-    r'(<input type="hidden" name="[\w-]+-(?:TOTAL|MIN_NUM|MAX_NUM)_FORMS"[^>]*?) autocomplete="off"'
-)
-
-
-@pytest.fixture(scope="module")
-def axe():
-    return axe_script()
-
-
 @pytest.mark.parametrize(("scheme", "width"), SCREEN_SIZES, ids=lambda v: str(v))
 def test_the_editors_pages_have_no_accessibility_violations(
     axe, desk, live_server, new_page, scheme, width
@@ -124,17 +99,8 @@ def test_the_editors_pages_have_no_accessibility_violations(
     page = signed_in(
         new_page, live_server, color_scheme=scheme, viewport=VIEWPORTS[width], bypass_csp=True
     )
-    problems = []
-    for name, path in admin_pages(desk).items():
-        assert page.goto(live_server.url + path).ok
-        page.add_script_tag(path=str(axe))
-        problems += [f"{name}: {v}" for v in page.evaluate(AXE_VIOLATIONS, AXE_OPTIONS)]
+    problems = accessibility_problems(page, axe, live_server.url, admin_pages(desk))
     assert not problems, f"Accessibility violations, {scheme}, {width} px:\n" + "\n".join(problems)
-
-
-@pytest.fixture
-def vnu():
-    return [java(), "-jar", str(vnu_jar())]
 
 
 def test_the_editors_pages_are_valid_html_as_sent_and_as_shown(
@@ -143,13 +109,9 @@ def test_the_editors_pages_are_valid_html_as_sent_and_as_shown(
     pages = {}
     for scheme, width in SCREEN_SIZES:
         page = signed_in(new_page, live_server, color_scheme=scheme, viewport=VIEWPORTS[width])
-        for name, path in admin_pages(desk).items():
-            response = page.goto(live_server.url + path)
-            pages[f"{name}-as-sent"] = response.text()
-            page.evaluate(SELECT2_BOXES)
-            pages[f"{name}-{scheme}-{width}"] = DJANGO_INLINE_AUTOCOMPLETE.sub(
-                r"\1", page.content()
-            )
+        pages.update(
+            pages_as_sent_and_shown(page, live_server.url, admin_pages(desk), f"{scheme}-{width}")
+        )
     assert "Review queue" in pages["home-as-sent"]
     assert_valid(vnu, pages, tmp_path)
 

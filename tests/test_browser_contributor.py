@@ -16,15 +16,9 @@ from .factories import (
     make_draft,
 )
 from .test_browser import SCREEN_SIZES, VIEWPORTS, axe_violations
-from .tools import axe_script, sign_in
+from .tools import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def axe():
-    """The path of axe-core's script, checked before any data is seeded for the test."""
-    return axe_script()
 
 
 def test_a_chosen_picture_is_still_there_after_a_form_error(

@@ -9,6 +9,12 @@ from playwright.sync_api import expect
 
 from articles.models import Image, ImageCredit, Rendition
 
+from .admin_checks import (
+    SCREEN_SIZES,
+    VIEWPORTS,
+    accessibility_problems,
+    pages_as_sent_and_shown,
+)
 from .factories import (
     PASSWORD,
     committed,
@@ -18,17 +24,13 @@ from .factories import (
     make_editor,
     make_reference_image,
 )
-from .test_browser import AXE_OPTIONS
 from .test_html_validity import assert_valid
-from .tools import axe_script, java, vnu_jar
 
 pytestmark = pytest.mark.browser
 
 # Large enough that a drag lands on distinct pixels; under the 480 px of the tests' renditions
 # once cropped, so the rendition is the crop itself.
 WIDTH, HEIGHT = 800, 450
-VIEWPORTS = {390: {"width": 390, "height": 844}, 1280: {"width": 1280, "height": 900}}
-SCREEN_SIZES = [(scheme, width) for scheme in ("light", "dark") for width in VIEWPORTS]
 CROP = ("crop_left", "crop_top", "crop_right", "crop_bottom")
 ND_REASON = (
     "This picture's licence (CC BY-NC-ND 2.0) does not allow changes, so it cannot be cropped; "
@@ -245,28 +247,6 @@ def test_without_javascript_the_numbers_crop_the_picture_as_before(editor_page, 
 # Accessibility and valid HTML, on the list and the picture's pages, at each size and scheme.
 
 
-@pytest.fixture(scope="module")
-def axe():
-    return axe_script()
-
-
-# Django's own admin markup, unmodified, has one finding on these pages: the breadcrumbs' links
-# differ from the text between them by colour alone (white on light blue). It is left out of
-# the count, by rule and element only; anything of ours there would still fail.
-AXE_VIOLATIONS = """async (options) => (await axe.run(document, options)).violations
-    .map((v) => ({...v, nodes: v.nodes.filter((node) => !(
-        v.id === "link-in-text-block" && /^\\.breadcrumbs > a\\b/.test(node.target.join(" "))
-    ))}))
-    .filter((v) => v.nodes.length)
-    .map((v) => `${v.id} [${v.impact}] ${v.help}: ${v.nodes.map((n) => n.target.join(" "))}`)"""
-
-# Django's admin/js/inlines.js marks an inline's hidden management inputs autocomplete="off",
-# which the HTML standard does not allow on hidden inputs; the page as sent has no such thing.
-DJANGO_INLINE_AUTOCOMPLETE = re.compile(
-    r'(<input type="hidden" name="[\w-]+-(?:TOTAL|MIN_NUM|MAX_NUM)_FORMS"[^>]*?) autocomplete="off"'
-)
-
-
 @pytest.fixture
 def picture_pages(live_server, picture):
     """The list, a cropped picture used in a piece and by a contributor, and a NoDerivatives one."""
@@ -295,18 +275,8 @@ def test_picture_pages_have_no_accessibility_violations(
 ):
     # axe-core is added as a script of the test's own, which the site's CSP would refuse.
     page = editor_page(color_scheme=scheme, viewport=VIEWPORTS[width], bypass_csp=True)
-    problems = []
-    for name, path in picture_pages.items():
-        assert page.goto(live_server.url + path).ok
-        page.add_script_tag(path=str(axe))
-        for violation in page.evaluate(AXE_VIOLATIONS, AXE_OPTIONS):
-            problems.append(f"{name}: {violation}")
+    problems = accessibility_problems(page, axe, live_server.url, picture_pages)
     assert not problems, f"Accessibility violations, {scheme}, {width} px:\n" + "\n".join(problems)
-
-
-@pytest.fixture
-def vnu():
-    return [java(), "-jar", str(vnu_jar())]
 
 
 def test_picture_pages_are_valid_html_as_sent_and_as_the_script_builds_them(
@@ -315,12 +285,8 @@ def test_picture_pages_are_valid_html_as_sent_and_as_the_script_builds_them(
     pages = {}
     for scheme, width in SCREEN_SIZES:
         page = editor_page(color_scheme=scheme, viewport=VIEWPORTS[width])
-        for name, path in picture_pages.items():
-            response = page.goto(live_server.url + path)
-            slug = name.replace(" ", "-")
-            pages[f"{slug}-as-sent"] = response.text()
-            pages[f"{slug}-{scheme}-{width}"] = DJANGO_INLINE_AUTOCOMPLETE.sub(
-                r"\1", page.content()
-            )
+        pages.update(
+            pages_as_sent_and_shown(page, live_server.url, picture_pages, f"{scheme}-{width}")
+        )
     assert 'class="picture-crop-box"' in pages["cropped-picture-dark-390"]
     assert_valid(vnu, pages, tmp_path)

@@ -17,10 +17,9 @@ from articles.models import Autosave
 
 from .factories import make_article, make_draft, make_editor, make_section, make_writer
 from .test_browser import AXE_OPTIONS
-from .test_browser_workflow import sign_in
 from .test_html_validity import assert_valid
 from .test_writing import SAMPLE_MARKDOWN, clipboard
-from .tools import axe_script, java, vnu_jar
+from .tools import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -336,11 +335,6 @@ def surface_pages(desk):
     }
 
 
-@pytest.fixture(scope="module")
-def axe():
-    return axe_script()
-
-
 def axe_violations_in(page, axe, context):
     """axe-core's WCAG 2.1 A and AA violations within the elements `context` selects."""
     page.add_script_tag(path=str(axe))
@@ -389,11 +383,6 @@ def test_the_writing_surface_pages_have_no_accessibility_violations(
     assert not problems, f"Accessibility violations, {scheme} scheme, {width} px wide:\n" + (
         "\n".join(problems)
     )
-
-
-@pytest.fixture
-def vnu():
-    return [java(), "-jar", str(vnu_jar())]
 
 
 def test_the_writing_surface_pages_are_valid_html_as_served_and_as_the_script_leaves_them(

@@ -3,7 +3,6 @@
 import json
 import subprocess
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from taggit.models import Tag
@@ -22,7 +21,6 @@ from .factories import (
     make_image,
     make_writer,
 )
-from .tools import java, vnu_jar
 
 # A page with a deliberate error, validated alongside the real ones: if the validator does
 # not report it, the run checked nothing and a clean result would mean nothing.
@@ -153,12 +151,6 @@ def page_at(client, url):
     response = client.get(url)
     assert response.status_code == 200, f"{url} answered {response.status_code}"
     return response.content.decode()
-
-
-@pytest.fixture
-def vnu():
-    """The command that runs the Nu checker, looked up before any data is seeded."""
-    return [java(), "-jar", str(vnu_jar())]
 
 
 def run_vnu(vnu, paths):
