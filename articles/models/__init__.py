@@ -12,6 +12,14 @@ from .content import (
 )
 from .editorial import Comment, Invitation, PreviewLink, StatusChange, Submission
 from .images import CreditAudit, Image, ImageCredit, PendingUpload, image_upload_to
+from .magazine import (
+    Correction,
+    Issue,
+    Position,
+    Series,
+    academic_year_label,
+    academic_year_slug,
+)
 from .pending import PendingWork
 from .renditions import Rendition
 
@@ -22,18 +30,24 @@ __all__ = [
     "Byline",
     "Comment",
     "Contributor",
+    "Correction",
     "CreditAudit",
     "EditConflict",
     "Image",
     "ImageCredit",
     "Invitation",
+    "Issue",
     "PendingUpload",
     "PendingWork",
+    "Position",
     "PreviewLink",
     "Rendition",
     "Section",
+    "Series",
     "SlugHistory",
     "StatusChange",
     "Submission",
+    "academic_year_label",
+    "academic_year_slug",
     "image_upload_to",
 ]

@@ -63,6 +63,11 @@ class Contributor(models.Model):
         max_length=40, blank=True, help_text="As they want them shown, e.g. she/her, they/them."
     )
     bio = models.TextField(blank=True, help_text="A few sentences, shown on their page.")
+    class_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="For a student, the year they graduate: shown as “Class of 2027”.",
+    )
     photo = models.ForeignKey(
         "Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -77,6 +82,9 @@ class Contributor(models.Model):
         related_name="contributor",
         help_text="The account this contributor signs in with. A guest writer needs none.",
     )
+    # Set when an editor ends a graduate's access: the account can no longer sign in, while
+    # their bylines, page and masthead positions stay.
+    access_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -173,6 +181,43 @@ class Article(models.Model):
         help_text="Shown at the top of the piece and in listings, with its credit.",
     )
     contributors = models.ManyToManyField(Contributor, through="Byline", related_name="articles")
+    content_warning = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Optional: a short note shown before the piece and on its cards, e.g. "
+        "“Discusses suicide and self-harm”.",
+    )
+    # The pictures the body shows inline and in galleries, kept from the body at every save:
+    # /credits/, the audit and the licence checks read them here.
+    body_pictures = models.ManyToManyField(
+        Image, blank=True, related_name="shown_in_body_of", editable=False
+    )
+    issue = models.ForeignKey(
+        "Issue",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contents",
+        help_text="The print issue this piece appeared in, if any.",
+    )
+    issue_position = models.PositiveSmallIntegerField(
+        "order in the issue",
+        default=0,
+        help_text="Within its section in the issue's contents: lower numbers come first.",
+    )
+    series = models.ForeignKey(
+        "Series",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="parts",
+        help_text="The series this piece is a part of, if any.",
+    )
+    series_position = models.PositiveSmallIntegerField(
+        "part number",
+        default=0,
+        help_text="Its place in the series: parts are shown in this order.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publish date",
