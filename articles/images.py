@@ -243,19 +243,33 @@ def reencode(im):
     )
 
 
-class PictureField(forms.FileField):
-    """A file field that accepts only a safe picture and cleans to its CleanPicture."""
+class CheckedFileField(forms.FileField):
+    """A file field whose new upload must pass `check`; `accept` tells the file chooser what
+    to offer."""
 
-    default_error_messages = {"empty": EMPTY}
+    accept = ""
+
+    def check(self, upload):
+        raise NotImplementedError
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
         if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
-            attrs["accept"] = ACCEPT
+            attrs["accept"] = self.accept
         return attrs
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
         if not upload or upload is initial:
             return upload
+        return self.check(upload)
+
+
+class PictureField(CheckedFileField):
+    """A file field that accepts only a safe picture and cleans to its CleanPicture."""
+
+    default_error_messages = {"empty": EMPTY}
+    accept = ACCEPT
+
+    def check(self, upload):
         return clean_upload(upload)

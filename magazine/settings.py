@@ -5,6 +5,7 @@ SQLite database to PostgreSQL.
 """
 
 import os
+import re
 import secrets
 import sys
 from datetime import timedelta
@@ -381,6 +382,20 @@ MAGAZINE_SITE_URL = os.environ.get("MAGAZINE_SITE_URL", "http://127.0.0.1:8000")
 # How long an invitation to contributors and a shared preview link stay valid.
 MAGAZINE_INVITATION_DAYS = int(os.environ.get("MAGAZINE_INVITATION_DAYS", "7"))
 MAGAZINE_PREVIEW_LINK_DAYS = int(os.environ.get("MAGAZINE_PREVIEW_LINK_DAYS", "7"))
+# The largest print edition (PDF) an editor may upload, in bytes: a 60-page issue with
+# photographs exported for screens is well under it.
+MAGAZINE_PDF_MAX_BYTES = int(os.environ.get("MAGAZINE_PDF_MAX_BYTES", str(50 * 1024 * 1024)))
+# The academic year /masthead/ shows, as "2025-26"; unset, the latest year with positions.
+MAGAZINE_MASTHEAD_YEAR = os.environ.get("MAGAZINE_MASTHEAD_YEAR", "").strip()
+if MAGAZINE_MASTHEAD_YEAR and not (
+    re.fullmatch(r"[0-9]{4}-[0-9]{2}", MAGAZINE_MASTHEAD_YEAR)
+    and (int(MAGAZINE_MASTHEAD_YEAR[:4]) + 1) % 100 == int(MAGAZINE_MASTHEAD_YEAR[5:])
+):
+    raise ImproperlyConfigured(
+        f"MAGAZINE_MASTHEAD_YEAR={MAGAZINE_MASTHEAD_YEAR!r} is not an academic year. Write it as "
+        "the year it starts in and the last two digits of the next, such as 2025-26, or leave "
+        "it unset to show the latest year with positions."
+    )
 
 LOGGING = {
     "version": 1,
