@@ -1,12 +1,14 @@
-"""Accounts: the client address for login rate limits, invitations, login and password reset."""
+"""Accounts: the client address for login rate limits, invitations, login, password reset, and
+ending a graduate's access."""
 
 import axes.utils
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import SESSION_KEY, get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render, resolve_url
@@ -151,6 +153,50 @@ def accept_invitation_view(request, token):
     return render(
         request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation}
     )
+
+
+def end_access(contributor):
+    """End a graduate's account: no more signing in, and every session of theirs is over.
+
+    Their bylines, page and masthead positions are the contributor's, not the account's, and
+    stay exactly as they are. Returns False if there was no account, or it was ended already.
+    """
+    user = contributor.user
+    if user is None or contributor.access_ended_at is not None:
+        return False
+    with transaction.atomic():
+        # Django refuses an inactive account at sign-in and in every session it already has.
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        contributor.access_ended_at = timezone.now()
+        contributor.save(update_fields=["access_ended_at"])
+        # Ended, not suspended: restoring the account later must not bring an old session back.
+        end_sessions(user)
+    return True
+
+
+def restore_access(contributor):
+    """Let someone whose access was ended sign in again; False if it was not ended."""
+    user = contributor.user
+    if user is None or contributor.access_ended_at is None:
+        return False
+    with transaction.atomic():
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        contributor.access_ended_at = None
+        contributor.save(update_fields=["access_ended_at"])
+    return True
+
+
+def end_sessions(user):
+    """Delete every session the user is signed in with, from the database session store."""
+    pk = str(user.pk)
+    signed_in = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == pk
+    ]
+    Session.objects.filter(pk__in=signed_in).delete()
 
 
 def sign_in_name(username):

@@ -1,4 +1,4 @@
-"""Invitations: editors invite contributors by email from the admin."""
+"""Accounts in the admin: editors invite contributors by email, and end a graduate's access."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .. import emails
+from .. import accounts, emails
 from ..accounts import account_exists
 from ..models import Invitation
 
@@ -89,3 +89,91 @@ class InvitationAdmin(admin.ModelAdmin):
                 f"Not sent to {', '.join(accepted)}: already accepted, so they can sign in.",
                 messages.WARNING,
             )
+
+
+# Ending a graduate's access, as actions on the list of contributors.
+
+
+class AccessFilter(admin.SimpleListFilter):
+    """Whether each contributor can sign in: a graduate's access may have been ended."""
+
+    title = "access"
+    parameter_name = "access"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Can sign in"), ("ended", "Access ended"), ("none", "No account")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(user__isnull=False, access_ended_at__isnull=True)
+        if self.value() == "ended":
+            return queryset.filter(access_ended_at__isnull=False)
+        if self.value() == "none":
+            return queryset.filter(user__isnull=True)
+        return queryset
+
+
+@admin.display(description="Access", ordering="access_ended_at")
+def access(contributor):
+    if contributor.access_ended_at:
+        return f"Ended {date_format(timezone.localtime(contributor.access_ended_at), 'j F Y')}"
+    return "Can sign in" if contributor.user_id else "No account"
+
+
+def names(contributors):
+    return ", ".join(contributor.name for contributor in contributors)
+
+
+@admin.action(description="End access (graduated)", permissions=["change"])
+def end_access(modeladmin, request, queryset):
+    """The account can no longer sign in; the bylines, page and positions stay as they are."""
+    ended, own, unchanged = [], [], []
+    for contributor in queryset.select_related("user"):
+        if contributor.user_id is not None and contributor.user_id == request.user.pk:
+            own.append(contributor)
+        elif accounts.end_access(contributor):
+            modeladmin.log_change(request, contributor, "Ended access (graduated).")
+            ended.append(contributor)
+        else:
+            unchanged.append(contributor)
+    if ended:
+        modeladmin.message_user(
+            request,
+            f"Access ended for {names(ended)}: they can no longer sign in. Their pieces, page "
+            "and masthead positions are unchanged.",
+            messages.SUCCESS,
+        )
+    if own:
+        modeladmin.message_user(
+            request, "You cannot end your own access: ask another editor.", messages.WARNING
+        )
+    if unchanged:
+        modeladmin.message_user(
+            request,
+            f"Nothing to end for {names(unchanged)}: no account, or access ended already.",
+            messages.WARNING,
+        )
+
+
+@admin.action(description="Restore access", permissions=["change"])
+def restore_access(modeladmin, request, queryset):
+    """Let someone whose access was ended sign in again, with the password they had."""
+    restored, unchanged = [], []
+    for contributor in queryset.select_related("user"):
+        if accounts.restore_access(contributor):
+            modeladmin.log_change(request, contributor, "Restored access.")
+            restored.append(contributor)
+        else:
+            unchanged.append(contributor)
+    if restored:
+        modeladmin.message_user(
+            request,
+            f"Access restored for {names(restored)}: they can sign in again.",
+            messages.SUCCESS,
+        )
+    if unchanged:
+        modeladmin.message_user(
+            request,
+            f"Nothing to restore for {names(unchanged)}: their access was not ended.",
+            messages.WARNING,
+        )
