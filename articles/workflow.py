@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from . import emails
 from .credits import requirements_message
@@ -200,6 +201,9 @@ def _check_ready_for_editors(article):
     # What each licence asks of a credit beyond this is checked when the piece is published.
     if article.hero_image is not None and not hasattr(article.hero_image, "credit"):
         raise TransitionNotAllowed(picture_not_ready(article.hero_image))
+    for image in article.shown_in_body():
+        if not hasattr(image, "credit"):
+            raise TransitionNotAllowed(body_picture_not_ready(image))
 
 
 def _check_ready_for_readers(article):
@@ -212,15 +216,25 @@ def _check_ready_for_readers(article):
         missing = picture_not_ready(article.hero_image)
         if missing:
             raise TransitionNotAllowed(missing)
+    for image in article.shown_in_body():
+        missing = body_picture_not_ready(image)
+        if missing:
+            raise TransitionNotAllowed(missing)
 
 
-def picture_not_ready(image):
+def picture_not_ready(image, subject="The picture", credit_subject="The picture's credit"):
     """Why the picture may not go before readers yet, or "" if it may."""
     credit = getattr(image, "credit", None)
     if credit is None:
-        return "The picture has no credit yet: say who made it and under what licence first."
-    missing = requirements_message(credit)
+        return f"{subject} has no credit yet: say who made it and under what licence first."
+    missing = requirements_message(credit, subject=credit_subject)
     return f"{missing} Complete the credit before publishing." if missing else ""
+
+
+def body_picture_not_ready(image):
+    """The same for a picture in the body, named, since a piece may show several."""
+    name = image.named()
+    return picture_not_ready(image, capfirst(name), f"The credit of {name}")
 
 
 def refusal(user, transition, article):

@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from taggit.forms import TagField
 
-from .. import licenses
-from ..credits import FIELD_NAMES
+from .. import body_pictures, licenses
+from ..credits import FIELD_NAMES, missing_for_license
 from ..forms import BODY_HELP, pasted_credit_report, read_pasted_credit
 from ..images import PictureField
 from ..links import WebAddressField
@@ -45,21 +45,9 @@ def crop_field(label):
 CREDIT_KEYS = {name: f"credit_{name}" for name in FIELD_NAMES}
 
 
-class PieceForm(forms.ModelForm):
-    """A contributor's draft; the picture and its credit ride along as plain fields."""
-
-    tags = TagField(
-        required=False,
-        help_text="Places, people and subjects, separated by commas: France, Mali, Sahel.",
-    )
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    # The key of a picture kept from an earlier try of this form (see PendingUpload).
-    held_picture = forms.CharField(widget=forms.HiddenInput, required=False)
-    remove_picture = forms.BooleanField(
-        label="Remove the picture",
-        required=False,
-        help_text="The piece will have no picture. To use another instead, choose it above.",
-    )
+class PictureFields(forms.Form):
+    """A contributor's picture and its description, as the piece form and the form adding a
+    picture for the text both ask for them."""
 
     picture = PictureField(
         required=False,
@@ -77,6 +65,37 @@ class PieceForm(forms.ModelForm):
         required=False,
         help_text="Tick only if it adds nothing a reader would miss; it then needs no alt text.",
     )
+    # The key of a picture kept from an earlier try of this form (see held.py).
+    held_picture = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def offer_replacing(self):
+        picture = self.fields["picture"]
+        picture.label = "Replace the picture"
+        picture.help_text = "Leave empty to keep the picture above, or choose another instead."
+
+    def hold_picture(self):
+        """Keep a picture chosen on a form that has errors, so it need not be chosen again."""
+        upload = getattr(self, "cleaned_data", {}).get("picture")
+        if upload:
+            self.held = hold(upload, self.user, replacing=self.held)
+            self.held_lost = False
+            self.offer_replacing()
+
+
+class PieceForm(forms.ModelForm, PictureFields):
+    """A contributor's draft; the picture and its credit ride along as plain fields."""
+
+    tags = TagField(
+        required=False,
+        help_text="Places, people and subjects, separated by commas: France, Mali, Sahel.",
+    )
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    remove_picture = forms.BooleanField(
+        label="Remove the picture",
+        required=False,
+        help_text="The piece will have no picture. To use another instead, choose it above.",
+    )
+
     caption = forms.CharField(max_length=300, required=False, help_text="Shown under the picture.")
     credit_paste = forms.CharField(
         label="Paste a credit line",
@@ -127,9 +146,16 @@ class PieceForm(forms.ModelForm):
     crop_right = crop_field("Crop: right edge")
     crop_bottom = crop_field("Crop: bottom edge")
 
+    class Media:
+        # The Insert buttons of "Your pictures".
+        js = [forms.Script("js/insert-picture.js", defer=True)]
+
     class Meta:
         model = Article
-        fields = ["headline", "standfirst", "body", "section", "tags", "note_to_editors"]
+        fields = [
+            "headline", "standfirst", "content_warning", "body", "section", "tags",
+            "note_to_editors",
+        ]  # fmt: skip
         widgets = {
             "standfirst": forms.Textarea(attrs={"rows": 3}),
             "body": WritingArea(attrs={"rows": 24}),
@@ -137,6 +163,9 @@ class PieceForm(forms.ModelForm):
         }
         help_texts = {
             "headline": "Short and clear; the editors may suggest another.",
+            "content_warning": "Optional: if the piece deals with something some readers may "
+            "want to know of first, such as suicide, abuse or violence, say so in a few words. "
+            "It is shown before the piece and on its cards; the editors may change it.",
             "body": BODY_HELP,
             "note_to_editors": "Sources, context, anything you want the editors to know. "
             "Readers never see this.",
@@ -156,6 +185,8 @@ class PieceForm(forms.ModelForm):
             )
             self.held, self.held_lost = held_upload(data.get("held_picture"), user)
         super().__init__(data, *args, **kwargs)
+        # The preview shows the pictures of theirs the body names (articles/body_pictures.py).
+        self.fields["body"].widget.pictures = body_pictures.previewable_pictures(user)
         # A draft may be only a headline; what submitting needs is asked for then.
         self.fields["body"].required = False
         self.fields["section"].required = False
@@ -180,11 +211,6 @@ class PieceForm(forms.ModelForm):
                     self.initial.setdefault(CREDIT_KEYS[field], value)
         if self.held:
             self.offer_replacing()
-
-    def offer_replacing(self):
-        picture = self.fields["picture"]
-        picture.label = "Replace the picture"
-        picture.help_text = "Leave empty to keep the picture above, or choose another instead."
 
     @property
     def paste_report(self):
@@ -216,6 +242,24 @@ class PieceForm(forms.ModelForm):
         if self.removing:
             return False
         return bool(self.cleaned_data.get("picture") or self.held or self.current_image())
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body") or ""
+        # Pictures they uploaded, and those the piece shows already (an editor may have added one).
+        refused = body_pictures.refused_references(body, self.user, self.instance)
+        if refused:
+            raise ValidationError(refused)
+        return body
+
+    def your_pictures(self):
+        """The pictures the writer may show in the text, newest first, each with its code and
+        what its credit still lacks."""
+        shown = []
+        for image in body_pictures.writers_pictures(self.user, self.instance):
+            credit = getattr(image, "credit", None)
+            missing = missing_for_license(credit) if credit else ["a credit"]
+            shown.append({"image": image, "code": f"[[picture {image.pk}]]", "lacks": missing})
+        return shown
 
     def credit_values(self, cleaned_data):
         return {field: cleaned_data.get(key) or "" for field, key in CREDIT_KEYS.items()}
@@ -282,15 +326,6 @@ class PieceForm(forms.ModelForm):
             image.clean_crop()
         except ValidationError as error:
             self.add_error("crop_left", error)
-
-    def hold_picture(self):
-        """Keep a picture chosen on a form that has errors, so it need not be chosen again."""
-        upload = getattr(self, "cleaned_data", {}).get("picture")
-        if not upload:
-            return
-        self.held = hold(upload, self.user, replacing=self.held)
-        self.held_lost = False
-        self.offer_replacing()
 
     def save_tags(self):
         self.instance.tags.set(self.cleaned_data["tags"])

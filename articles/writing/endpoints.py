@@ -16,6 +16,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from .. import body_pictures
 from ..models import Article, Autosave
 from ..rendering import count_words, reading_minutes, render_markdown
 from ..roles import may_use_contributor_area
@@ -125,6 +126,10 @@ def preview(request):
     )
     html = render_markdown(body)
     words = count_words(html)
+    # The pictures it names, if they are ones this writer may see: a contributor's own, and
+    # those of their pieces; each other number gets a note saying so.
+    shown = body_pictures.pictures_of(html, body_pictures.previewable_pictures(request.user))
+    html = body_pictures.with_pictures(html, shown, explain=True)
     return JsonResponse({"html": html, "words": words, "minutes": reading_minutes(words)})
 
 

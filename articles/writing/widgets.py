@@ -3,6 +3,7 @@
 from django import forms
 from django.urls import reverse
 
+from .. import body_pictures
 from ..rendering import count_words, reading_minutes, render_markdown
 
 # GitHub's <markdown-toolbar> element, vendored with its licence (see its README).
@@ -17,6 +18,9 @@ class WritingArea(forms.Textarea):
     """
 
     template_name = "articles/widgets/writing_area.html"
+    # The pictures the preview may show (a queryset), set by the form for the writer using it;
+    # None shows none, only a note where each would be.
+    pictures = None
 
     class Media:
         css = {"all": ["css/writing.css"]}
@@ -31,11 +35,12 @@ class WritingArea(forms.Textarea):
         # The preview as the page opens, by the code the public page uses.
         html = render_markdown(context["widget"]["value"] or "")
         words = count_words(html)
+        shown = {} if self.pictures is None else body_pictures.pictures_of(html, self.pictures)
         context["writing"] = {
             "preview_url": reverse("articles:write_preview"),
             "paste_url": reverse("articles:write_paste"),
             "autosave_url": reverse("articles:write_autosave"),
-            "preview_html": html,
+            "preview_html": body_pictures.with_pictures(html, shown, explain=True),
             "words": words,
             "minutes": reading_minutes(words),
         }
