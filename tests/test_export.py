@@ -11,14 +11,30 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from taggit.models import Tag
 
-from articles.models import Article, Contributor, Image, ImageCredit, Section, SlugHistory
+from articles import body_pictures
+from articles.models import (
+    Article,
+    Contributor,
+    Correction,
+    Image,
+    ImageCredit,
+    Issue,
+    Position,
+    Section,
+    Series,
+    SlugHistory,
+)
+from articles.models.magazine import PART_ORDER
+from articles.rendering import PLACEHOLDER
 
 from .factories import (
     REFERENCE_HEADLINE,
     committed,
     make_article,
     make_contributor,
+    make_correction,
     make_image,
+    make_issue,
     make_reference_image,
     make_section,
 )
@@ -29,6 +45,8 @@ pytestmark = pytest.mark.django_db
 # name): after an import they are the same sizes of the same pictures under other names. Only
 # that random part of their addresses is set aside when pages are compared.
 RENDITION_NAME = re.compile(r"renditions/\d{4}/\d{2}/[0-9a-f]{32}-")
+# A correction's anchor on its piece's page holds its number in the database, new after an import.
+CORRECTION_ANCHOR = re.compile(r"\b(correction|update)-\d+\b")
 
 
 def run(command, *args, verbosity=1):
@@ -45,7 +63,12 @@ def media_files(root):
 def empty_the_site(settings, media_root):
     """Remove all content, and give the site a new, empty media folder, as a new site has."""
     with committed():
+        # Corrections hold on to their pieces, positions to their holders: they go first.
+        Correction.objects.all().delete()
+        Position.objects.all().delete()
         Article.objects.all().delete()
+        Issue.objects.all().delete()
+        Series.objects.all().delete()
         Contributor.objects.all().delete()
         Section.objects.all().delete()
         Image.objects.all().delete()
@@ -54,12 +77,28 @@ def empty_the_site(settings, media_root):
 
 
 def article_pages(client):
-    """Every public piece's page as readers get it, by slug."""
+    """Every public piece's page as readers get it, by address."""
+    return reader_pages(client, [piece.get_absolute_url() for piece in Article.objects.public()])
+
+
+def magazine_pages(client):
+    """The pages of the magazine's own objects: issues, series, the masthead, corrections."""
+    addresses = ["/issues/", "/masthead/", "/corrections/", "/corrections/feed/"]
+    addresses += [issue.get_absolute_url() for issue in Issue.objects.public()]
+    addresses += [series.get_absolute_url() for series in Series.objects.all()]
+    addresses += [position.get_absolute_url() for position in Position.objects.all()]
+    return reader_pages(client, addresses)
+
+
+def reader_pages(client, addresses):
+    """The pages at these addresses as readers get them, set apart from the names that an
+    import gives anew (rendition files, correction numbers)."""
     pages = {}
-    for article in Article.objects.public():
-        response = client.get(article.get_absolute_url())
-        assert response.status_code == 200
-        pages[article.slug] = RENDITION_NAME.sub("renditions/…-", response.content.decode())
+    for address in addresses:
+        response = client.get(address)
+        assert response.status_code == 200, address
+        page = RENDITION_NAME.sub("renditions/…-", response.content.decode())
+        pages[address] = CORRECTION_ANCHOR.sub(r"\1-…", page)
     return pages
 
 
@@ -67,7 +106,15 @@ def magazine_state():
     """Everything about the content that matters, keyed by slugs and file names, not ids."""
     sections = {s.slug: (s.name, s.position, s.description) for s in Section.objects.all()}
     contributors = {
-        c.slug: (c.name, c.role, c.bio, c.links, c.photo.file.name if c.photo else None)
+        c.slug: (
+            c.name,
+            c.role,
+            c.pronouns,
+            c.class_year,
+            c.bio,
+            c.links,
+            c.photo.file.name if c.photo else None,
+        )
         for c in Contributor.objects.select_related("photo")
     }
     images = {}
@@ -98,14 +145,18 @@ def magazine_state():
         )
     # In the order they were given, which is the order pages list them in.
     tagged = Article.tags.through.objects.filter(content_type__model="article")
+    # A body names its pictures by their numbers in this site: compared by their files instead.
+    files = dict(Image.objects.values_list("pk", "file"))
     pieces = {}
-    for piece in Article.objects.select_related("section", "hero_image"):
+    for piece in Article.objects.select_related("section", "hero_image", "issue", "series"):
         pieces[piece.slug] = {
             "fields": (
                 piece.headline,
                 piece.standfirst,
-                piece.body,
-                piece.body_html,
+                body_pictures.renumbered(piece.body, files),
+                PLACEHOLDER.sub(
+                    lambda m: " ".join(files[int(n)] for n in m[2].split()), piece.body_html
+                ),
                 piece.word_count,
                 piece.section.slug,
                 piece.status,
@@ -117,6 +168,11 @@ def magazine_state():
                 piece.note_to_editors,
                 piece.hero_image.file.name if piece.hero_image else None,
                 piece.with_contributors_only,
+                piece.content_warning,
+                piece.issue.slug if piece.issue else None,
+                piece.issue_position,
+                piece.series.slug if piece.series else None,
+                piece.series_position,
             ),
             "bylines": [
                 (byline.contributor.slug, byline.role, byline.shown_role)
@@ -130,13 +186,58 @@ def magazine_state():
             "old_slugs": sorted(
                 (old.slug, old.created_at) for old in SlugHistory.objects.filter(article=piece)
             ),
+            "corrections": [
+                (c.kind, c.text, c.published_at, c.removed_at, c.removal_reason)
+                for c in piece.corrections.order_by("published_at", "pk")
+            ],
+            "body_pictures": sorted(image.file.name for image in piece.body_pictures.all()),
         }
-    return {"sections": sections, "contributors": contributors, "images": images, "pieces": pieces}
+    issues = {
+        issue.slug: (
+            issue.volume,
+            issue.number,
+            issue.title,
+            issue.date,
+            issue.published,
+            issue.cover.file.name if issue.cover else None,
+            issue.introduction,
+            issue.pdf.read() if issue.pdf else None,
+            issue.pdf_size,
+            issue.created_at,
+            issue.updated_at,
+        )
+        for issue in Issue.objects.select_related("cover")
+    }
+    series = {
+        one.slug: (
+            one.title,
+            one.description,
+            one.created_at,
+            one.updated_at,
+            list(one.parts.order_by(*PART_ORDER).values_list("slug", flat=True)),
+        )
+        for one in Series.objects.all()
+    }
+    masthead = list(
+        Position.objects.order_by("year", "order", "pk").values_list(
+            "year", "order", "title", "contributor__slug"
+        )
+    )
+    return {
+        "sections": sections,
+        "contributors": contributors,
+        "images": images,
+        "pieces": pieces,
+        "issues": issues,
+        "series": series,
+        "masthead": masthead,
+    }
 
 
 @pytest.fixture
 def varied_magazine(demo_magazine):
-    """The demo magazine and what it lacks: unpublished states, a crop, permission, old slugs."""
+    """The demo magazine and what it lacks: unpublished states, a crop, permission, old slugs,
+    a removed correction, an issue not yet out, pictures in a body typed with CRLF endings."""
     photo = make_image(
         credit={"title": "", "creator": "A. Photographer", "license": "cc-by-sa-4.0"},
         alt_text="",
@@ -165,6 +266,7 @@ def varied_magazine(demo_magazine):
         bio="Writes about rivers.\r\nAnd about bridges.\n",
         links="https://example.org/null\nhttps://social.example/@null",
         photo=photo,
+        class_year=2026,
     )
     pipa = Contributor.objects.get(slug="pipa-powers")
     now = timezone.now()
@@ -195,7 +297,33 @@ def varied_magazine(demo_magazine):
         bylines=[(writer, "")],
         with_contributors_only=True,
     )
+    coming = make_issue(
+        volume=2, number=1, title="Spring", published=False, date=now.date() + timedelta(days=30)
+    )
+    make_article(
+        slug="a-gallery-typed-on-windows",
+        section=Section.objects.get(slug="science"),
+        bylines=[(writer, "")],
+        content_warning="Shows flood damage to homes",
+        body=(
+            f"Before the pictures.\r\n\r\n[[gallery {lent.pk} {photo.pk}]]\r\n\r\n"
+            f"[[picture {photo.pk}]]\r\nAfter them, and [[picture {lent.pk}]] as words.\r\n"
+        ),
+        issue=coming,
+        issue_position=3,
+    )
     moved = Article.objects.get(slug="library-to-stay-open-until-2am-during-exams")
+    withdrawn = make_correction(
+        moved,
+        kind="update",
+        text="The café on the ground floor stays open too,\nuntil midnight.",
+        published_at=moved.published_at + timedelta(hours=3),
+    )
+    with committed():
+        Correction.objects.filter(pk=withdrawn.pk).update(
+            removed_at=now - timedelta(minutes=5),
+            removal_reason="The café's hours had not been confirmed.",
+        )
     moved.slug = "library-open-until-2am"
     moved.save()
 
@@ -222,7 +350,7 @@ def test_export_then_import_into_an_empty_site_reproduces_the_magazine(
     varied_magazine, client, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     before = magazine_state()
-    pages = article_pages(client)
+    pages = article_pages(client) | magazine_pages(client)
     assert before["pieces"]["a-submitted-piece"]["bylines"] == [
         ("null", "", "Guest Writer"),
         ("pipa-powers", "Photographs", "Photographs"),
@@ -231,19 +359,32 @@ def test_export_then_import_into_an_empty_site_reproduces_the_magazine(
         piece["fields"][6] for piece in before["pieces"].values()
     }
     assert before["pieces"]["library-open-until-2am"]["old_slugs"]
+    # What the magazine's own objects bring: each is compared below.
+    assert before["issues"]["vol-1-no-1"][7].startswith(b"%PDF-")
+    assert before["issues"]["vol-2-no-1"][4:8] == (False, None, "", None)
+    assert len(before["series"]["living-with-a-changing-climate"][4]) == 3
+    assert len(before["masthead"]) == 8
+    assert "The café's hours had not been confirmed." in [
+        correction[4] for correction in before["pieces"]["library-open-until-2am"]["corrections"]
+    ]
+    assert len(before["pieces"]["a-gallery-typed-on-windows"]["body_pictures"]) == 2
+    assert len(before["pieces"]["counting-microplastics-in-the-river-alder"]["body_pictures"]) == 4
 
     run("export", tmp_path / "magazine")
     empty_the_site(settings, tmp_path / "new-site-media")
-    assert magazine_state() == {"sections": {}, "contributors": {}, "images": {}, "pieces": {}}
+    assert not any(magazine_state().values())
     # What the import's commit sets off (a new generation of cached pages) happens here too.
     with django_capture_on_commit_callbacks(execute=True):
         out, _ = run("import", tmp_path / "magazine")
 
-    assert "Imported 6 sections, 6 contributors, 11 images, 13 pieces" in out
+    assert (
+        "Imported 6 sections, 6 contributors, 16 images, 14 pieces, 2 issues, 1 series, "
+        "8 masthead positions, 3 corrections and updates from "
+    ) in out
     after = magazine_state()
-    for part in ("sections", "contributors", "images", "pieces"):
-        assert after[part] == before[part], part
-    assert article_pages(client) == pages
+    for part, state in before.items():
+        assert after[part] == state, part
+    assert article_pages(client) | magazine_pages(client) == pages
     # The old address of the moved piece still leads to it.
     assert client.get("/articles/library-to-stay-open-until-2am-during-exams/").status_code == 301
 

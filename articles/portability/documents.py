@@ -1,18 +1,38 @@
 """The export folder's files: YAML front matter between two '---' lines, then the body.
 
 Also what reading them back needs: a field-by-field reader that names the file and the field
-whose value is wrong, and the error that carries that message.
+whose value is wrong, the error that carries that message, and the record of a file read.
 """
 
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
 
 import yaml
+from django.core.files import File
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-FORMAT = 1
+# Format 2 added print issues, series, the masthead, corrections and pictures in bodies; a
+# folder of format 1 has none of them, and reads as it did.
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
 INDEX = "magazine.md"
 SECTIONS, CONTRIBUTORS, IMAGES, PIECES = "sections", "contributors", "images", "pieces"
+ISSUES, SERIES, MASTHEAD = "issues", "series", "masthead"
+# Kept in their pieces' files, not in a folder of their own.
+CORRECTIONS = "corrections"
+# What is counted, in the order it is told, and how one and several of each are called.
+COUNTED = {
+    SECTIONS: ("section", "sections"),
+    CONTRIBUTORS: ("contributor", "contributors"),
+    IMAGES: ("image", "images"),
+    PIECES: ("piece", "pieces"),
+    ISSUES: ("issue", "issues"),
+    SERIES: ("series", "series"),
+    MASTHEAD: ("masthead position", "masthead positions"),
+    CORRECTIONS: ("correction or update", "corrections and updates"),
+}
 CREDIT_FIELDS = (
     "title",
     "creator",
@@ -78,6 +98,29 @@ def read_document(path, where):
     return front, "".join(lines[end + 1 :])
 
 
+@dataclass
+class Record:
+    """One file read and checked: the model's fields, and what it names in other files."""
+
+    where: str
+    key: str
+    fields: dict
+    refs: dict = field(default_factory=dict)
+    # Set by the models' saves (auto_now and the like); put back once everything is saved.
+    times: dict = field(default_factory=dict)
+    bylines: list = field(default_factory=list)
+    tags: list = field(default_factory=list)
+    old_slugs: list = field(default_factory=list)
+    corrections: list = field(default_factory=list)
+    # The numbers of the pictures a piece's body shows, as the export numbered them.
+    pictures: list = field(default_factory=list)
+    positions: list = field(default_factory=list)
+    credit: dict | None = None
+    original: Path | None = None
+    stored_as: str = ""
+    reencoded: File | None = None
+
+
 class ImportProblem(CommandError):
     """A file of the folder that cannot be imported, named with what is wrong with it."""
 
@@ -111,8 +154,10 @@ class Front:
             raise self.problem(f"{key} should be text")
         return str(value)
 
-    def number(self, key):
+    def number(self, key, *, required=False):
         value = self.data.get(key)
+        if value is None and required:
+            raise self.problem(f"{key} is missing")
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise self.problem(f"{key} should be a whole number")
         return value
@@ -127,6 +172,22 @@ class Front:
         value = self.data.get(key, False)
         if not isinstance(value, bool):
             raise self.problem(f"{key} should be true or false")
+        return value
+
+    def day(self, key, *, required=False):
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                raise self.problem(f"{key} is missing")
+            return None
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                value = None
+        # YAML reads 2026-03-01 as a date; a date and time is not what the field holds.
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise self.problem(f"{key} should be a date in ISO 8601, such as 2026-03-01")
         return value
 
     def moment(self, key):
@@ -146,6 +207,18 @@ class Front:
             raise self.problem(f"{key} needs a time zone, such as +00:00 at its end")
         return value
 
+    def file_beside(self, key, folder, what):
+        """The path of the file `key` names in `folder`, beside the file read: it must be there."""
+        name = self.text(key, required=True)
+        if PurePosixPath(name).name != name or "\\" in name or name.startswith("."):
+            raise self.problem(
+                f"{key} should name a file beside it in {folder.name}/, not {name!r}"
+            )
+        path = folder / name
+        if not path.is_file():
+            raise self.problem(f"its {what} {folder.name}/{name} is missing")
+        return path
+
     def items(self, key):
         value = self.data.get(key)
         if value is None:
@@ -159,6 +232,13 @@ class Front:
         if not all(isinstance(name, str) and name.strip() for name in names):
             raise self.problem(f"{key} should be a list of names")
         return names
+
+
+def in_words(counts):
+    """Counts by kind as a sentence's list: "6 sections, 1 issue, 2 corrections and updates"."""
+    return ", ".join(
+        f"{number} {COUNTED[kind][0 if number == 1 else 1]}" for kind, number in counts.items()
+    )
 
 
 def describe(error):

@@ -1,10 +1,13 @@
-"""Export: every section, contributor, picture and piece, written into a new folder."""
+"""Export: every section, contributor, picture, piece, issue, series and masthead position,
+written into a new folder."""
 
 import shutil
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
@@ -13,28 +16,53 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import Prefetch
 
-from ..models import Article, Byline, Contributor, Image, Section
+from ..body_pictures import referenced_numbers
+from ..models import (
+    Article,
+    Byline,
+    Contributor,
+    Correction,
+    Image,
+    Issue,
+    Position,
+    Section,
+    Series,
+    academic_year_label,
+    academic_year_slug,
+)
 from .documents import (
     CONTRIBUTORS,
+    CORRECTIONS,
     CREDIT_FIELDS,
     FORMAT,
     IMAGES,
     INDEX,
+    ISSUES,
+    MASTHEAD,
     PIECES,
     SECTIONS,
+    SERIES,
     write_document,
 )
 
+FOLDERS = (SECTIONS, CONTRIBUTORS, IMAGES, PIECES, ISSUES, SERIES, MASTHEAD)
 INDEX_TEXT = """\
 This folder is a whole magazine, written by `manage.py export`. Each file is Markdown with
 YAML front matter: sections/, contributors/ (the bio is the body), images/ (each picture's
-credit, with its original file beside it) and pieces/ (the Markdown body is the body).
+credit, with its original file beside it), pieces/ (the Markdown body is the body; its
+corrections and updates are in its front matter), issues/ (the editors' introduction is the
+body; the print edition's PDF is beside it), series/ (the description is the body) and
+masthead/ (one file for each academic year). In a body, [[picture 12]] shows the picture of
+images/image-12.md, and [[gallery 12 13]] those of image-12 and image-13.
 `manage.py import` reads it into an empty site.
 """
 
 
-def export_magazine(folder, *, progress):
-    """Write the whole magazine into `folder`, new or empty, and return how many of each."""
+def export_magazine(folder, *, progress, warn=None):
+    """Write the whole magazine into `folder`, new or empty, and return how many of each.
+
+    `warn` is told of what the folder holds that an import will refuse.
+    """
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise CommandError(f"{folder} is not an empty folder. Export into a new or empty one.")
@@ -44,7 +72,7 @@ def export_magazine(folder, *, progress):
     # mkdtemp makes it private, which suits a folder holding drafts and notes to editors.
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.partial-"))
     try:
-        for kind in (SECTIONS, CONTRIBUTORS, IMAGES, PIECES):
+        for kind in FOLDERS:
             (staging / kind).mkdir()
         documents = list(export_documents(content))
         for document in progress(documents, unit="file", desc="Export"):
@@ -56,6 +84,9 @@ def export_magazine(folder, *, progress):
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    for warning in content.pictures_missing():
+        if warn:
+            warn(warning)
     return content.counts()
 
 
@@ -69,6 +100,9 @@ class Content:
     pieces: list
     # (name, slug) of each piece's tags, by piece id, in the order they were given.
     tags: dict
+    issues: list
+    series: list
+    positions: list
 
     def counts(self):
         return {
@@ -76,11 +110,28 @@ class Content:
             CONTRIBUTORS: len(self.contributors),
             IMAGES: len(self.images),
             PIECES: len(self.pieces),
+            ISSUES: len(self.issues),
+            SERIES: len(self.series),
+            MASTHEAD: len(self.positions),
+            CORRECTIONS: sum(len(piece.corrections.all()) for piece in self.pieces),
         }
+
+    def pictures_missing(self):
+        """A sentence for each picture a body names that is not in the picture library (an
+        editor deleted it): the body is exported as it is, and the import refuses it."""
+        exported = {image.pk for image in self.images}
+        return [
+            f"{PIECES}/{piece.slug}.md shows picture {number}, which is no longer in the "
+            "picture library: `manage.py import` refuses the folder until that line is taken "
+            "out of the piece (here, or in the site and exported again)."
+            for piece in self.pieces
+            for number in referenced_numbers(piece.body)
+            if number not in exported
+        ]
 
 
 def collect_content():
-    """Read every section, contributor, picture and piece in one transaction, so they agree."""
+    """Read the whole magazine in one transaction, so that its parts agree."""
     # On SQLite the transaction holds the write lock, for the few queries only: the files are
     # copied after it. On PostgreSQL a repeatable read gives one moment without any lock.
     outermost = not connection.in_atomic_block
@@ -94,14 +145,23 @@ def collect_content():
             images=list(Image.objects.select_related("credit").order_by("uploaded_at", "pk")),
             pieces=list(
                 Article.objects.defer("search_vector")
-                .select_related("section")
+                .select_related("section", "issue", "series")
                 .prefetch_related(
                     Prefetch("bylines", queryset=Byline.objects.select_related("contributor")),
                     "old_slugs",
+                    # Removed ones too: a correction's removal, with its reason, is on record.
+                    Prefetch(
+                        "corrections", queryset=Correction.objects.order_by("published_at", "pk")
+                    ),
                 )
                 .order_by("created_at", "pk")
             ),
             tags=tags_by_piece(),
+            issues=list(Issue.objects.order_by("created_at", "pk")),
+            series=list(Series.objects.order_by("created_at", "pk")),
+            positions=list(
+                Position.objects.select_related("contributor").order_by("year", "order", "pk")
+            ),
         )
 
 
@@ -126,9 +186,10 @@ class Document:
     front: dict
     body: str = ""
     comment: str = ""
-    # For a picture: its original in the media storage, copied beside its file.
+    # For a picture or a print edition: its original in the media storage, copied beside it.
     original: str = ""
     original_path: str = ""
+    original_what: str = "picture file"
 
     def write(self, folder):
         write_document(folder / self.path, self.front, self.body, self.comment)
@@ -141,8 +202,8 @@ class Document:
                     shutil.copyfileobj(source, copy)
             except FileNotFoundError:
                 raise CommandError(
-                    f"The picture file {self.original} is missing from the media storage, so "
-                    f"{self.path} cannot be exported. Nothing was exported."
+                    f"The {self.original_what} {self.original} is missing from the media "
+                    f"storage, so {self.path} cannot be exported. Nothing was exported."
                 ) from None
 
 
@@ -160,6 +221,7 @@ def export_documents(content):
             "slug": contributor.slug,
             "role": contributor.role,
             "pronouns": contributor.pronouns,
+            "class_year": contributor.class_year,
             "links": contributor.links,
             "photo": image_key(contributor.photo_id),
         }
@@ -168,6 +230,29 @@ def export_documents(content):
         yield image_document(image)
     for piece in content.pieces:
         yield piece_document(piece, [name for name, _ in content.tags[piece.pk]])
+    for issue in content.issues:
+        yield issue_document(issue)
+    for series in content.series:
+        front = {
+            "title": series.title,
+            "slug": series.slug,
+            "created_at": series.created_at,
+            "updated_at": series.updated_at,
+        }
+        yield Document(f"{SERIES}/{series.slug}.md", front, series.description)
+    for year, positions in groupby(content.positions, key=attrgetter("year")):
+        front = {
+            "year": year,
+            "positions": [
+                {"contributor": held.contributor.slug, "title": held.title, "order": held.order}
+                for held in positions
+            ],
+        }
+        yield Document(
+            f"{MASTHEAD}/{academic_year_slug(year)}.md",
+            front,
+            comment=f"The masthead of {academic_year_label(year)}, in its order.",
+        )
 
 
 def image_document(image):
@@ -201,6 +286,7 @@ def piece_document(piece, tags):
         "headline": piece.headline,
         "slug": piece.slug,
         "standfirst": piece.standfirst,
+        "content_warning": piece.content_warning,
         # A contributor's early draft may have no section yet.
         "section": piece.section.slug if piece.section_id else "",
         "status": piece.status,
@@ -211,6 +297,10 @@ def piece_document(piece, tags):
         ],
         "tags": tags,
         "hero_image": image_key(piece.hero_image_id),
+        "issue": piece.issue.slug if piece.issue_id else None,
+        "issue_position": piece.issue_position,
+        "series": piece.series.slug if piece.series_id else None,
+        "series_position": piece.series_position,
         "note_to_editors": piece.note_to_editors,
         "created_at": piece.created_at,
         "updated_at": piece.updated_at,
@@ -222,8 +312,45 @@ def piece_document(piece, tags):
         "old_slugs": [
             {"slug": old.slug, "left_at": old.created_at} for old in piece.old_slugs.all()
         ],
+        # In the order they were printed; one removed keeps its wording and the reason.
+        "corrections": [
+            {
+                "kind": correction.kind,
+                "published_at": correction.published_at,
+                "text": correction.text,
+                "removed_at": correction.removed_at,
+                "removal_reason": correction.removal_reason,
+            }
+            for correction in piece.corrections.all()
+        ],
     }
+    # Its pictures are named by number, as images/image-<number>.md names them.
     return Document(f"{PIECES}/{piece.slug}.md", front, piece.body)
+
+
+def issue_document(issue):
+    edition = f"{issue.slug}.pdf" if issue.pdf else ""
+    front = {
+        "volume": issue.volume,
+        "number": issue.number,
+        "title": issue.title,
+        "slug": issue.slug,
+        "date": issue.date,
+        "published": issue.published,
+        "cover": image_key(issue.cover_id),
+        # The print edition beside this file; the import checks it as an upload is checked.
+        "pdf": edition,
+        "created_at": issue.created_at,
+        "updated_at": issue.updated_at,
+    }
+    return Document(
+        f"{ISSUES}/{issue.slug}.md",
+        front,
+        issue.introduction,
+        original=issue.pdf.name if edition else "",
+        original_path=f"{ISSUES}/{edition}",
+        original_what="print edition",
+    )
 
 
 def write_index(folder, content):

@@ -10,18 +10,38 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, transaction
 from taggit.models import Tag
 
+from .. import body_pictures
 from ..models import (
     Article,
     Byline,
     Contributor,
+    Correction,
     Image,
     ImageCredit,
+    Issue,
+    Position,
     Rendition,
     Section,
+    Series,
     SlugHistory,
     image_upload_to,
 )
-from .documents import CONTRIBUTORS, IMAGES, INDEX, PIECES, SECTIONS, ImportProblem, describe
+from ..models.magazine import edition_upload_to
+from .documents import (
+    CONTRIBUTORS,
+    CORRECTIONS,
+    COUNTED,
+    IMAGES,
+    INDEX,
+    ISSUES,
+    MASTHEAD,
+    PIECES,
+    SECTIONS,
+    SERIES,
+    ImportProblem,
+    describe,
+)
+from .exporting import image_key
 from .reading import read_folder
 
 
@@ -38,7 +58,8 @@ def import_magazine(folder, *, progress):
         with transaction.atomic():
             # Again inside the transaction: on SQLite it holds the write lock from here on.
             refuse_unless_empty()
-            made = {SECTIONS: {}, IMAGES: {}, CONTRIBUTORS: {}, PIECES: {}, "tags": {}}
+            made = {kind: {} for kind in (SECTIONS, IMAGES, CONTRIBUTORS, PIECES, ISSUES, SERIES)}
+            made |= {MASTHEAD: [], CORRECTIONS: [], "tags": {}}
             for create, record in progress(steps(content), unit="file", desc="Import"):
                 with named_in_problems(record.where):
                     create(record, made, written, content.tag_slugs)
@@ -47,7 +68,7 @@ def import_magazine(folder, *, progress):
         for name in written:
             default_storage.delete(name)
         raise
-    return {kind: len(made[kind]) for kind in (SECTIONS, CONTRIBUTORS, IMAGES, PIECES)}
+    return {kind: len(made[kind]) for kind in COUNTED}
 
 
 def refuse_unless_empty():
@@ -59,6 +80,10 @@ def refuse_unless_empty():
             ("contributors", Contributor),
             ("sections", Section),
             ("pictures", Image),
+            ("issues", Issue),
+            ("series", Series),
+            ("masthead positions", Position),
+            ("corrections", Correction),
         )
         if model.objects.exists()
     ]
@@ -88,7 +113,10 @@ def steps(content):
         [(create_section, record) for record in content.sections]
         + [(create_image, record) for record in content.images]
         + [(create_contributor, record) for record in content.contributors]
+        + [(create_issue, record) for record in content.issues]
+        + [(create_series, record) for record in content.series]
         + [(create_piece, record) for record in content.pieces]
+        + [(create_masthead, record) for record in content.masthead]
     )
 
 
@@ -137,10 +165,13 @@ def create_contributor(record, made, written, tag_slugs):
 
 
 def create_piece(record, made, written, tag_slugs):
+    fields = {**record.fields, "body": with_imported_pictures(record, made)}
     article = Article(
-        **record.fields,
+        **fields,
         section=made[SECTIONS].get(record.refs[SECTIONS]),
         hero_image=made[IMAGES].get(record.refs[IMAGES]),
+        issue=made[ISSUES].get(record.refs[ISSUES]),
+        series=made[SERIES].get(record.refs[SERIES]),
     )
     article.full_clean()
     # The model's own save: the HTML, word count, search entry and first revision.
@@ -159,8 +190,58 @@ def create_piece(record, made, written, tag_slugs):
         old.full_clean()
         old.save()
         restore_times(SlugHistory, old.pk, {"created_at": left_at})
+    for fields in record.corrections:
+        # Who wrote it stays behind with the accounts; what it says, and when, come along.
+        correction = Correction(article=article, **fields)
+        correction.full_clean()
+        correction.save()
+        made[CORRECTIONS].append(correction)
     restore_times(Article, article.pk, record.times)
     made[PIECES][record.key] = article
+
+
+def with_imported_pictures(record, made):
+    """The piece's body naming its pictures by their numbers in this site, not the old one."""
+    body = record.fields.get("body", "")
+    # Each number has its picture: the folder was checked for that before anything was written.
+    numbers = {number: made[IMAGES][image_key(number)].pk for number in record.pictures}
+    return body_pictures.renumbered(body, numbers) if numbers else body
+
+
+def create_issue(record, made, written, tag_slugs):
+    issue = Issue(**record.fields, cover=made[IMAGES].get(record.refs[IMAGES]))
+    issue.full_clean()
+    if record.original:
+        # Checked as an upload when the folder was read; stored, as an upload is, under a
+        # generated name.
+        with File(record.original.open("rb"), name=record.original.name) as edition:
+            name = default_storage.save(edition_upload_to(issue, edition.name), edition)
+            written.append(name)
+            issue.pdf, issue.pdf_size = name, edition.size
+    issue.save()
+    restore_times(Issue, issue.pk, record.times)
+    made[ISSUES][record.key] = issue
+
+
+def create_series(record, made, written, tag_slugs):
+    series = Series(**record.fields)
+    series.full_clean()
+    series.save()
+    restore_times(Series, series.pk, record.times)
+    made[SERIES][record.key] = series
+
+
+def create_masthead(record, made, written, tag_slugs):
+    for fields in record.positions:
+        position = Position(
+            contributor=made[CONTRIBUTORS][fields["contributor"]],
+            title=fields["title"],
+            order=fields["order"],
+            year=record.fields["year"],
+        )
+        position.full_clean()
+        position.save()
+        made[MASTHEAD].append(position)
 
 
 def tag_named(name, tags, tag_slugs):

@@ -11,8 +11,9 @@ from .renditions import ProgressStream
 
 class Command(BaseCommand):
     help = (
-        "Write every section, contributor, picture (with its credit and original file) and "
-        "piece, whatever its status, into a new or empty folder, for `manage.py import`."
+        "Write every section, contributor, picture (with its credit and original file), "
+        "piece (whatever its status, with its corrections), print issue (with its PDF), "
+        "series and masthead position into a new or empty folder, for `manage.py import`."
     )
 
     def add_arguments(self, parser):
@@ -20,10 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, folder, verbosity=1, **options):
         progress = partial(tqdm, file=ProgressStream(self.stderr), disable=verbosity < 1)
-        counts = portability.export_magazine(folder, progress=progress)
+        counts = portability.export_magazine(
+            folder,
+            progress=progress,
+            warn=lambda message: self.stderr.write(self.style.WARNING(message)),
+        )
         if verbosity >= 1:
-            self.stdout.write(f"Exported {describe(counts)} to {folder}")
-
-
-def describe(counts):
-    return ", ".join(f"{number} {kind}" for kind, number in counts.items())
+            self.stdout.write(f"Exported {portability.in_words(counts)} to {folder}")

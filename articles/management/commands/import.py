@@ -6,14 +6,14 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from ... import portability
-from .export import describe
 from .renditions import ProgressStream
 
 
 class Command(BaseCommand):
     help = (
         "Read a folder written by `manage.py export` into this site, which must have no "
-        "pieces, contributors, sections or pictures yet. One bad file imports nothing."
+        "pieces, contributors, sections, pictures, issues or series yet. One bad file imports "
+        "nothing."
     )
 
     def add_arguments(self, parser):
@@ -23,4 +23,4 @@ class Command(BaseCommand):
         progress = partial(tqdm, file=ProgressStream(self.stderr), disable=verbosity < 1)
         counts = portability.import_magazine(folder, progress=progress)
         if verbosity >= 1:
-            self.stdout.write(f"Imported {describe(counts)} from {folder}")
+            self.stdout.write(f"Imported {portability.in_words(counts)} from {folder}")
