@@ -7,15 +7,27 @@ import re
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db.models import Q
 from django.test import RequestFactory
 from django.utils import timezone
 from PIL import Image as PillowImage
 
-from articles.demo import pictures
+from articles.demo import magazine, pictures
 from articles.demo.content import load_pieces, parse_front_matter, parse_publish_date
-from articles.models import Article, Byline, Contributor, Image, ImageCredit, Section
+from articles.models import (
+    Article,
+    Byline,
+    Contributor,
+    Correction,
+    Image,
+    ImageCredit,
+    Issue,
+    Position,
+    Section,
+    Series,
+)
 
 REFERENCE_SLUG = "after-9-years-of-military-presence-french-troops-exit-mali"
 REFERENCE_CREDIT = (
@@ -46,7 +58,18 @@ def printed_password(output, label, username):
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Article, Image, Contributor, Byline, Section, get_user_model())
+        for model in (
+            Article,
+            Image,
+            Contributor,
+            Byline,
+            Section,
+            Issue,
+            Position,
+            Correction,
+            Series,
+            get_user_model(),
+        )
     }
 
 
@@ -265,6 +288,86 @@ def test_every_demo_file_parses_and_slugs_are_unique():
 def test_everything_the_demo_creates_passes_model_validation():
     seed()
     # SQLite ignores max_length; validating here catches what PostgreSQL would refuse.
-    for model in (Section, Contributor, Article, Byline, Image, ImageCredit):
+    for model in (Section, Contributor, Article, Byline, Image, ImageCredit, Issue, Series):
         for instance in model.objects.all():
             instance.full_clean()
+
+
+@pytest.mark.django_db
+def test_demo_issue_is_public_and_holds_most_public_pieces_in_order():
+    seed()
+    issue = Issue.objects.public().get(volume=1, number=1)
+    assert issue.volume_and_number == "Vol. 1, No. 1"
+    assert issue.title == magazine.season_title(issue.date)
+    pieces = list(issue.contents.order_by("issue_position").values_list("slug", flat=True))
+    assert pieces == magazine.ISSUE_CONTENTS
+    public = Article.objects.public()
+    assert public.filter(issue=issue).count() > public.count() / 2
+
+
+@pytest.mark.django_db
+def test_demo_issue_has_a_credited_cover_and_a_pdf_that_passes_the_upload_checks():
+    from articles.pdfs import check_pdf
+
+    seed()
+    issue = Issue.objects.get(volume=1, number=1)
+    assert issue.cover.credit.line() and issue.cover.alt_text
+    assert issue.cover.height > issue.cover.width
+    with issue.pdf.open("rb") as stored:
+        data = stored.read()
+    assert data.startswith(b"%PDF-") and issue.pdf_size == len(data)
+    # Stored under a generated name, like every upload: not the name it was made under.
+    assert re.fullmatch(r"editions/\d{4}/[0-9a-f]{32}\.pdf", issue.pdf.name)
+    check_pdf(SimpleUploadedFile("again.pdf", data, content_type="application/pdf"))
+
+
+@pytest.mark.django_db
+def test_demo_masthead_has_this_academic_year_and_last():
+    seed()
+    this_year = magazine.academic_year_of(timezone.localdate())
+    years = set(Position.objects.values_list("year", flat=True))
+    assert years == {this_year, this_year - 1}
+    first = Position.objects.in_year(this_year).first()
+    assert (first.title, first.contributor.name) == ("Editor-in-Chief", "Ines Castellanos")
+    assert Contributor.objects.get(slug="ines-castellanos").class_year == 2027
+
+
+@pytest.mark.django_db
+def test_demo_has_a_correction_on_one_public_piece_and_an_update_on_another():
+    seed()
+    shown = list(Correction.objects.public())
+    kinds = {(item.kind, item.article.slug) for item in shown}
+    assert kinds == {
+        ("correction", "library-to-stay-open-until-2am-during-exams"),
+        ("update", "student-union-elections-turnout-up-trust-still-low"),
+    }
+    assert all(item.published_at <= timezone.now() for item in shown)
+
+
+@pytest.mark.django_db
+def test_demo_series_has_three_parts_in_order_the_last_a_draft():
+    seed()
+    series = Series.objects.get(slug=magazine.SERIES_SLUG)
+    parts = list(series.parts.order_by("series_position"))
+    assert [part.slug for part in parts] == magazine.SERIES_PARTS
+    assert [part.is_public for part in parts] == [True, True, False]
+
+
+@pytest.mark.django_db
+def test_demo_rich_piece_shows_credited_pictures_in_its_body():
+    seed()
+    piece = Article.objects.get(slug="counting-microplastics-in-the-river-alder")
+    assert "@" not in piece.body
+    shown = list(piece.body_pictures.all())
+    assert len(shown) == len(magazine.BODY_PICTURES)
+    assert all(image.credit.line() and image.alt_text for image in shown)
+    assert piece.picture_warnings() == []
+
+
+@pytest.mark.django_db
+def test_demo_has_a_piece_with_a_content_warning():
+    seed()
+    warned = Article.objects.public().exclude(content_warning="")
+    assert [piece.slug for piece in warned] == [
+        "when-the-rains-fail-farming-through-drought-in-east-africa"
+    ]

@@ -93,6 +93,7 @@ class Piece:
     tags: list
     bylines: list
     standfirst: str
+    content_warning: str
     status: str
     published: str
     picture: Picture | None
@@ -187,6 +188,7 @@ def parse_piece(text):
         tags=meta.get("tags", []),
         bylines=[parse_byline(item) for item in meta["contributors"]],
         standfirst=meta.get("standfirst", ""),
+        content_warning=meta.get("content_warning", ""),
         status=meta["status"],
         published=meta.get("published", ""),
         picture=_picture(meta),
