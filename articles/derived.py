@@ -21,20 +21,24 @@ from dataclasses import dataclass, field
 from django.core.files.storage import default_storage
 from django.core.signals import request_started
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from taggit.models import Tag, TaggedItem
 
-from . import footprints, pagetags, renditions, search
+from . import body_pictures, footprints, pagetags, renditions, search
 from .models import (
     Article,
     Byline,
     Contributor,
+    Correction,
     Image,
     ImageCredit,
+    Issue,
     PendingUpload,
     PendingWork,
+    Position,
     Rendition,
     Section,
+    Series,
 )
 
 logger = logging.getLogger(__name__)
@@ -55,7 +59,15 @@ class Changes:
     pictures: set = field(default_factory=set)
     contributors: set = field(default_factory=set)
     sections: set = field(default_factory=set)
+    # People whose masthead positions changed (added, edited, moved to someone else, removed).
+    masthead: set = field(default_factory=set)
     tags: set = field(default_factory=set)
+    # Print issues saved or deleted, with whether readers could see each before the change.
+    issues: dict = field(default_factory=dict)
+    # Pieces whose corrections or updates were added, edited or removed.
+    corrections: set = field(default_factory=set)
+    # Series saved or deleted (their title, address and description).
+    series: set = field(default_factory=set)
     # Media files whose rows are deleted, removed once the deletion commits.
     files: set = field(default_factory=set)
     # The PendingWork rows that record these changes until their work is done.
@@ -129,7 +141,7 @@ def catch_up(pid=None):
         rows = rows.filter(process=this_process(pid))
     changes = Changes()
     for row in rows:
-        value = tuple(row.value) if row.kind == "gone_pieces" else row.value
+        value = tuple(row.value) if row.kind in ("gone_pieces", "issues") else row.value
         changes.add(row.kind, value)
         changes.rows.append(row.pk)
     if changes.rows:
@@ -182,15 +194,18 @@ def index_pieces(changes):
 
 def forget_pages(changes):
     pagetags.forget(footprints.pages_to_forget(changes))
-    if changes.pieces or changes.gone_pieces:
-        # A piece scheduled, rescheduled or unscheduled moves the next time to look.
+    if changes.pieces or changes.gone_pieces or changes.issues:
+        # A piece scheduled, rescheduled or unscheduled moves the next time to look; so does
+        # an issue published with a date to come, or its date moved.
         pagetags.schedule()
 
 
 def loaded_in_bulk(pks):
-    """Work out pieces written without their saves (bulk_create): index them, record the
-    listings they are public in, and forget every page, as a whole new magazine would."""
+    """Work out pieces written without their saves (bulk_create): record the pictures their
+    bodies show, index them, record the listings they are public in, and forget every page,
+    as a whole new magazine would."""
     pks = list(pks)
+    body_pictures.record_in_bulk(pks)
     search.index_articles(pks)
     for start in range(0, len(pks), search.CHUNK_SIZE):
         footprints.pieces_tags(pks[start : start + search.CHUNK_SIZE])
@@ -282,8 +297,12 @@ def rendition_deleted(sender, instance, **kwargs):
     note("pictures", instance.image_id)
 
 
-def contributor_saved(sender, instance, raw=False, **kwargs):
-    if raw:
+# Saving only these fields of a contributor changes nothing readers see.
+UNSEEN_CONTRIBUTOR_FIELDS = {"access_ended_at"}
+
+
+def contributor_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or (update_fields is not None and set(update_fields) <= UNSEEN_CONTRIBUTOR_FIELDS):
         return
     note("contributors", instance.pk)
 
@@ -295,6 +314,65 @@ def contributor_deleted(sender, instance, **kwargs):
 def section_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         note("sections", instance.pk)
+
+
+def position_saving(sender, instance, raw=False, **kwargs):
+    # Before the save, while the row still names whoever held it: their page listed it too.
+    if raw:
+        return
+    if instance.pk:
+        held_by = Position.objects.filter(pk=instance.pk).values_list("contributor_id", flat=True)
+        for pk in held_by:
+            note("masthead", pk)
+    note("masthead", instance.contributor_id)
+
+
+def position_deleted(sender, instance, **kwargs):
+    note("masthead", instance.contributor_id)
+
+
+def issue_saving(sender, instance, raw=False, **kwargs):
+    # Read before the save, and noted after it: whether readers could see the issue until now
+    # decides what its change forgets, and a replaced print edition's file is to go.
+    if raw or instance.pk is None:
+        return
+    issues_before()[instance.pk] = (
+        Issue.objects.public().filter(pk=instance.pk).exists(),
+        Issue.objects.filter(pk=instance.pk).values_list("pdf", flat=True).first(),
+    )
+
+
+def issue_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    was_public, old_pdf = issues_before().pop(instance.pk, (False, ""))
+    if old_pdf and old_pdf != instance.pdf.name:
+        note("files", old_pdf)
+    note("issues", (instance.pk, was_public))
+
+
+def issue_deleted(sender, instance, **kwargs):
+    if instance.pdf:
+        note("files", instance.pdf.name)
+    note("issues", (instance.pk, instance.is_public))
+
+
+def issues_before():
+    """What issues being saved on this thread were like before their save, by primary key."""
+    if not hasattr(_local, "issues_before"):
+        _local.issues_before = {}
+    return _local.issues_before
+
+
+def correction_changed(sender, instance, raw=False, **kwargs):
+    # A removal is a save too: readers stop seeing it.
+    if not raw:
+        note("corrections", instance.article_id)
+
+
+def series_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        note("series", instance.pk)
 
 
 WATCHED = [
@@ -317,6 +395,15 @@ WATCHED = [
     (post_delete, Contributor, contributor_deleted),
     (post_save, Section, section_changed),
     (post_delete, Section, section_changed),
+    (pre_save, Issue, issue_saving),
+    (post_save, Issue, issue_saved),
+    (post_delete, Issue, issue_deleted),
+    (pre_save, Position, position_saving),
+    (post_delete, Position, position_deleted),
+    (post_save, Correction, correction_changed),
+    (post_delete, Correction, correction_changed),
+    (post_save, Series, series_changed),
+    (post_delete, Series, series_changed),
 ]
 
 

@@ -22,8 +22,9 @@ from django.utils import feedgenerator
 from django.utils.html import format_html
 from taggit.models import Tag
 
-from . import pagetags
-from .models import Article, Contributor, Rendition, Section
+from . import body_pictures, pagetags
+from .models import Article, Contributor, Correction, Issue, Rendition, Section
+from .rendering import PLACEHOLDER, picture_numbers
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -128,6 +129,43 @@ def as_html(text):
     return html.escape(text, quote=False)
 
 
+def content_warning(item):
+    """The piece's content warning as a sentence of plain text, or ""."""
+    warning = " ".join(item.content_warning.split())
+    if not warning:
+        return ""
+    return f"Content warning: {warning}{'' if warning[-1] in '.!?…' else '.'}"
+
+
+def with_feed_pictures(content, pictures, request):
+    """The text with the pictures its body names in place, each with its caption and credit.
+
+    A feed reader fetches a picture from its address alone: it gets the absolute address of
+    the JPEG a feed offers, and the credit travels with it in the text.
+    """
+
+    def figure(image):
+        picture = feed_picture(image)
+        credit = getattr(image, "credit", None)
+        caption = format_html('<span class="caption">{}</span> ', image.caption)
+        return format_html(
+            '<figure><img src="{}" width="{}" height="{}" alt="{}">'
+            "<figcaption>{}{}</figcaption></figure>",
+            request.build_absolute_uri(picture.file.url),
+            picture.width,
+            picture.height,
+            image.alt,
+            caption if image.caption else "",
+            format_html("Image Credit: {}", credit.line_html()) if credit else "",
+        )
+
+    def fill(match):
+        numbers = [int(number) for number in match[2].split()]
+        return "".join(figure(pictures[n]) for n in numbers if n in (pictures or {}))
+
+    return PLACEHOLDER.sub(fill, content)
+
+
 def names_in_words(names):
     """The byline as one name, "A, B and C", for the one author a feed item has."""
     if len(names) <= 1:
@@ -155,11 +193,18 @@ class ArticleFeed(Feed):
         return Article.objects.public()
 
     def items(self, scope):
-        items = list(self.articles(scope).for_listing()[:ITEM_LIMIT])
+        latest = Correction.objects.latest_on_each_piece()
+        items = list(self.articles(scope).for_listing().annotate(corrected_at=latest)[:ITEM_LIMIT])
         pagetags.shows_listing(scope)
         pagetags.shows_pieces(items)
         for item in items:
             pagetags.shows_tags(item.tags.all())
+        # The pictures of every item's text, in one query for the whole feed.
+        named = {item.pk: picture_numbers(item.body_html) for item in items}
+        pictures = body_pictures.shown_pictures([n for numbers in named.values() for n in numbers])
+        pagetags.shows(*(f"i{number}" for number in pictures))
+        for item in items:
+            item.text_pictures = {n: pictures[n] for n in named[item.pk] if n in pictures}
         return items
 
     def get_feed(self, scope, request):
@@ -173,6 +218,9 @@ class ArticleFeed(Feed):
                 )
                 for enclosure in item["enclosures"]
             ]
+            # So do the pictures in the text.
+            pictures = item.get("text_pictures")
+            item["content"] = with_feed_pictures(item["content"], pictures, request)
         return feed
 
     def title(self, scope):
@@ -203,7 +251,9 @@ class ArticleFeed(Feed):
 
     def item_description(self, item):
         # Both formats treat the description as HTML, and the standfirst is typed as text.
-        return as_html(item.standfirst) if item.standfirst else None
+        # A content warning comes first, as it does on the page and the cards.
+        summary = " ".join(filter(None, [content_warning(item), item.standfirst]))
+        return as_html(summary) if summary else None
 
     def item_author_name(self, item):
         names = [byline.contributor.name for byline in item.bylines.all()]
@@ -214,7 +264,9 @@ class ArticleFeed(Feed):
 
     def item_updateddate(self, item):
         # A scheduled piece was last saved before it went public; it is not older than that.
-        return max(item.updated_at, item.published_at)
+        # A correction or update since makes the item updated too (Atom's <updated>, and RSS's
+        # atom:updated), for readers that show a piece again when it changes.
+        return max(item.updated_at, item.published_at, item.corrected_at or item.published_at)
 
     def item_categories(self, item):
         return sorted(tag.name for tag in item.tags.all())
@@ -229,12 +281,19 @@ class ArticleFeed(Feed):
         image = item.hero_image
         credit = getattr(image, "credit", None) if image else None
         content = item.body_html
+        if item.content_warning:
+            # Readers that show the full text show it first, before the piece.
+            warning = format_html(
+                '<p class="content-warning"><strong>Content warning:</strong> {}</p>',
+                item.content_warning,
+            )
+            content = warning + content
         if credit is not None:
             # The credit sits at the foot of the text, as it does on the page.
             content += format_html(
                 '<p class="image-credit">Image Credit: {}</p>', credit.line_html()
             )
-        extra = {"content": content}
+        extra = {"content": content, "text_pictures": getattr(item, "text_pictures", {})}
         if image is not None:
             terms = credit.license_terms if credit else None
             picture = feed_picture(image)
@@ -309,6 +368,25 @@ class ContributorFeed(ArticleFeed):
         return f"The latest pieces by {contributor.name}."
 
 
+class IssueFeed(ArticleFeed):
+    """The public pieces of one public print issue, in the order of its contents."""
+
+    def find(self, slug):
+        return get_object_or_404(Issue.objects.public(), slug=slug)
+
+    def articles(self, issue):
+        return issue.public_contents()
+
+    def title(self, issue):
+        return f"{issue.title} ({issue.volume_and_number}) · {settings.MAGAZINE_NAME}"
+
+    def link(self, issue):
+        return issue.get_absolute_url()
+
+    def about(self, issue):
+        return f"The pieces in {issue.title}, {issue.volume_and_number}."
+
+
 class ArticleAtomFeed(ArticleFeed):
     feed_type = MagazineAtomFeed
 
@@ -322,4 +400,8 @@ class TagAtomFeed(TagFeed):
 
 
 class ContributorAtomFeed(ContributorFeed):
+    feed_type = MagazineAtomFeed
+
+
+class IssueAtomFeed(IssueFeed):
     feed_type = MagazineAtomFeed

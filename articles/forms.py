@@ -9,7 +9,7 @@ from simple_history.models import to_historic
 from taggit.forms import TagField
 from taggit.models import Tag
 
-from . import workflow
+from . import body_pictures, workflow
 from .credits import FIELD_NAMES, fill_blank_fields, parse_credit_line
 from .images import CleanPicture, PictureField
 from .links import LinkLinesField, WebAddressField
@@ -24,11 +24,20 @@ class UnlabelledHiddenInput(forms.HiddenInput):
         return ""
 
 
-# Under the body, in the admin and the contributor area alike.
+# Under the body, in the admin and the contributor area alike. Django shows a help text as
+# HTML: this one is ours, and folds the rarer syntax away (README: "Writing a piece").
 BODY_HELP = (
     "The buttons above the text make bold, italics, subheadings, links, quotes and lists, and "
     "text pasted from Google Docs or Word keeps them. Underneath it is Markdown: a blank line "
     "between paragraphs, ## for a subheading, *italic*, **bold**, [words](https://…) for a link."
+    '<details class="syntax-help"><summary>More: pull quotes, pictures, footnotes</summary><ul>'
+    "<li>A pull quote, words from the piece set large: <code>::: pullquote</code> on a line, "
+    "the words, then <code>:::</code> on a line. Screen readers skip it, having read them.</li>"
+    "<li>A picture from the library, with its caption and credit: <code>[[picture 12]]</code> "
+    "as a paragraph of its own. Several side by side: <code>[[gallery 12 13 14]]</code>.</li>"
+    "<li>A footnote: <code>[^1]</code> after the words it is about, and "
+    "<code>[^1]: The note.</code> on a line of its own; notes are listed at the end.</li>"
+    "</ul></details>"
 )
 
 
@@ -54,7 +63,10 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["headline", "slug", "standfirst", "body", "section", "tags", "hero_image"]
+        fields = [
+            "headline", "slug", "standfirst", "content_warning", "body", "section", "tags",
+            "hero_image",
+        ]  # fmt: skip
         widgets = {
             "headline": forms.TextInput(attrs={"class": "vTextField", "style": "width: 40em"}),
             "standfirst": forms.Textarea(attrs={"rows": 3}),
@@ -64,6 +76,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The preview shows the pictures the body names from the whole library.
+        self.fields["body"].widget.pictures = body_pictures.previewable_pictures(self.editor)
         if self.instance.pk and "tags" not in self.initial:
             self.initial["tags"] = [tag.pk for tag in self.instance.tags.all()]
         if self.instance.pk:
@@ -78,6 +92,13 @@ class ArticleAdminForm(forms.ModelForm):
                 .first()
             )
         return self.instance.version
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body", "")
+        refused = body_pictures.refused_references(body, self.editor, self.instance)
+        if refused:
+            raise forms.ValidationError(refused)
+        return body
 
     def clean(self):
         cleaned_data = super().clean()
@@ -115,6 +136,13 @@ class ArticleAdminForm(forms.ModelForm):
             if missing:
                 self.add_error("hero_image", f"{missing} Nothing was saved yet.")
                 return None
+        if transition.target in Article.LIVE_STATUSES and "body" in cleaned_data:
+            # The pictures of the body on screen, not those of the body as it was saved.
+            for picture in body_pictures.pictures_named(cleaned_data["body"]):
+                missing = "" if picture == image else workflow.body_picture_not_ready(picture)
+                if missing:
+                    self.add_error("body", f"{missing} Nothing was saved yet.")
+                    return None
         return decision
 
     def _refuse_if_saved_since_opened(self, cleaned_data):
@@ -300,10 +328,31 @@ class ImageCreditForm(forms.ModelForm):
         return cleaned_data
 
 
+# A student graduates within this many years of now; further is a typing slip (2207, 27).
+CLASS_YEARS_AHEAD = 10
+FIRST_CLASS_YEAR = 1900
+
+
+def check_class_year(year):
+    """The year a student graduates, if it is one someone could mean."""
+    last = timezone.localdate().year + CLASS_YEARS_AHEAD
+    if year is not None and not FIRST_CLASS_YEAR <= year <= last:
+        raise forms.ValidationError(
+            f"Enter the year of graduation in full, between {FIRST_CLASS_YEAR} and {last}, "
+            "such as 2027."
+        )
+    return year
+
+
 class ContributorAdminForm(forms.ModelForm):
     """The editors' contributor form: links are web addresses, one per line."""
 
     class Meta:
         model = Contributor
-        fields = ["name", "slug", "role", "pronouns", "bio", "photo", "links", "user"]
+        fields = [
+            "name", "slug", "role", "pronouns", "class_year", "bio", "photo", "links", "user",
+        ]  # fmt: skip
         field_classes = {"links": LinkLinesField}
+
+    def clean_class_year(self):
+        return check_class_year(self.cleaned_data.get("class_year"))

@@ -59,6 +59,18 @@ def listing_page(request, page, *, title, description):
     }
 
 
+def single_page(request, *, title, description):
+    """What a page that is not a listing (the masthead) tells search engines about itself."""
+    url = request.build_absolute_uri(request.path)
+    description = summary(description)
+    return {
+        "canonical": url,
+        "description": description,
+        "open_graph": open_graph(title, description, url, kind="website"),
+        "twitter": twitter_card(title, description, has_image=False),
+    }
+
+
 def article_page(article, request):
     """What a piece's page tells search engines and link previews about it."""
     url = request.build_absolute_uri(article.get_absolute_url())
@@ -110,9 +122,11 @@ def twitter_card(title, description, *, has_image):
 
 
 def modified_at(article):
-    """When the piece last changed, as readers could know it: never before it was published."""
+    """When the piece last changed, as readers could know it: never before it was published,
+    nor before its latest correction or update."""
     # A piece scheduled ahead and left alone was saved before its publish date.
-    return max(article.published_at, article.updated_at)
+    noted = [note.published_at for note in article.printed_corrections]
+    return max(article.published_at, article.updated_at, *noted)
 
 
 def authors(article, request):
@@ -133,8 +147,11 @@ def authors(article, request):
     return people
 
 
-def news_article(article, request):
-    """The piece as a schema.org NewsArticle, with its picture and credit nested in it."""
+def news_article(article, request, pictures=()):
+    """The piece as a schema.org NewsArticle, with its pictures and credits nested in it.
+
+    `pictures` are those its body shows, fetched by the view: the hero comes first.
+    """
     url = request.build_absolute_uri(article.get_absolute_url())
     opinion = article.section.slug == OPINION_SECTION
     data = {
@@ -157,9 +174,133 @@ def news_article(article, request):
     }
     if article.standfirst:
         data["description"] = article.standfirst
-    if article.hero_image is not None:
-        data["image"] = image_object(article.hero_image, request)
+    shown = [article.hero_image] if article.hero_image is not None else []
+    shown += [image for image in pictures if image.pk != article.hero_image_id]
+    if len(shown) == 1:
+        data["image"] = image_object(shown[0], request)
+    elif shown:
+        data["image"] = [image_object(image, request) for image in shown]
+    # Updates add to a piece rather than put it right: they move dateModified, and no more.
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "text": note.text,
+            "datePublished": timestamp(note.published_at),
+        }
+        for note in article.printed_corrections
+        if note.kind == note.Kind.CORRECTION
+    ]
+    if corrections:
+        data["correction"] = corrections
+    parts = part_of(article, request)
+    if parts:
+        data["isPartOf"] = parts
     return data
+
+
+def part_of(article, request):
+    """What the piece is part of, as schema.org objects: its print issue, once readers can see
+    it, and its series. Reads only what the piece's query fetched with it (issue, series)."""
+    parts = []
+    if article.issue_id and article.issue.is_public:
+        parts.append(publication_issue(article.issue, request))
+    if article.series_id:
+        series = article.series
+        parts.append(
+            {
+                "@type": "CreativeWorkSeries",
+                "name": series.title,
+                "url": request.build_absolute_uri(series.get_absolute_url()),
+            }
+        )
+    return parts
+
+
+def creative_work_series(series, parts, request):
+    """A series as a schema.org CreativeWorkSeries, with the public parts a page of it lists,
+    given as (part number, piece) pairs."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "CreativeWorkSeries",
+        "name": series.title,
+        "url": request.build_absolute_uri(series.get_absolute_url()),
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.MAGAZINE_NAME,
+            "url": request.build_absolute_uri(reverse("articles:home")),
+        },
+        "hasPart": [
+            {
+                "@type": "Article",
+                "headline": part.headline,
+                "url": request.build_absolute_uri(part.get_absolute_url()),
+                "datePublished": timestamp(part.published_at),
+                "position": number,
+            }
+            for number, part in parts
+        ],
+    }
+    if series.description:
+        data["description"] = series.description
+    return data
+
+
+def periodical(request):
+    """The magazine itself, as a schema.org Periodical."""
+    return {
+        "@type": "Periodical",
+        "name": settings.MAGAZINE_NAME,
+        "url": request.build_absolute_uri(reverse("articles:home")),
+    }
+
+
+def publication_issue(issue, request):
+    """A print issue as a schema.org PublicationIssue, in its volume, in the magazine."""
+    return {
+        "@type": "PublicationIssue",
+        "name": issue.title,
+        "issueNumber": issue.number,
+        "datePublished": issue.date.isoformat(),
+        "url": request.build_absolute_uri(issue.get_absolute_url()),
+        "isPartOf": {
+            "@type": "PublicationVolume",
+            "volumeNumber": issue.volume,
+            "isPartOf": periodical(request),
+        },
+    }
+
+
+def issue_document(issue, request, description):
+    """The issue page's JSON-LD: the issue, with its cover and its credit."""
+    data = {"@context": "https://schema.org", **publication_issue(issue, request)}
+    if description:
+        data["description"] = description
+    if issue.cover is not None:
+        data["image"] = image_object(issue.cover, request)
+    return data
+
+
+def issue_page(issue, request, description):
+    """What an issue's page tells search engines and link previews about it."""
+    url = request.build_absolute_uri(issue.get_absolute_url())
+    title = f"{issue.title} ({issue.volume_and_number})"
+    description = summary(description)
+    properties = open_graph(title, description, url, kind="website")
+    if issue.cover is not None:
+        shown = share_image(issue.cover, request)
+        properties += [
+            ("og:image", shown["url"]),
+            ("og:image:width", shown["width"]),
+            ("og:image:height", shown["height"]),
+        ]
+        if issue.cover.alt:
+            properties.append(("og:image:alt", issue.cover.alt))
+    return {
+        "canonical": url,
+        "description": description,
+        "open_graph": properties,
+        "twitter": twitter_card(title, description, has_image=issue.cover is not None),
+    }
 
 
 def share_image(image, request):

@@ -3,8 +3,10 @@
 A page made for readers notes what it shows while it is made (`shows`): `a12` for piece 12,
 `c3` for a contributor, `s2` a section, `t7` a tag, `i5` a picture, and the listings it is a
 window of: `list` (every public piece: the home page, the main feeds, the contributors and
-credits pages), `list-s2`, `list-t7`, `list-c3`, and `search`, `sitemap`, `credits`. Every page
-carries `all` and `nav` (the sections in its navigation).
+credits pages), `list-s2`, `list-t7`, `list-c3`, and `search`, `sitemap`, `credits`. A print
+issue is `e4` (its title, cover and number), its contents `list-e4`, the index of issues
+`issues`. A series is `r3` (its title), its parts `list-r3`; `corrections` is the list of
+corrections and its feeds. Every page carries `all` and `nav` (the sections in its navigation).
 
 Forgetting works by versions. A clock counts forgettings; each forgotten tag records the tick it
 was forgotten at, and a page records the tick it was started at. A page is still good while
@@ -77,7 +79,7 @@ def shows_pieces(articles):
 
 
 # The letter each kind of thing shown is tagged with.
-LETTERS = {"Section": "s", "Tag": "t", "Contributor": "c"}
+LETTERS = {"Section": "s", "Tag": "t", "Contributor": "c", "Issue": "e", "Series": "r"}
 
 
 def shows_listing(scope=None):
@@ -242,7 +244,8 @@ def stored_clock():
 
 
 def next_scheduled_time():
-    """When the next piece already scheduled becomes public, as a timestamp, or infinity."""
+    """When the next piece already scheduled, or the next published issue, becomes public, as
+    a timestamp, or infinity."""
     from django.db.models import Min
     from django.utils.timezone import now
 
@@ -251,7 +254,33 @@ def next_scheduled_time():
     upcoming = Article.objects.filter(
         status__in=Article.LIVE_STATUSES, published_at__gt=now()
     ).aggregate(first=Min("published_at"))["first"]
-    return upcoming.timestamp() if upcoming else math.inf
+    moments = [upcoming.timestamp()] if upcoming else []
+    issue_day = next_issue_start()
+    if issue_day is not None:
+        moments.append(issue_day.timestamp())
+    return min(moments, default=math.inf)
+
+
+def next_issue_start():
+    """The moment the next published issue's date begins (local midnight), or None."""
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from .models import Issue
+
+    day = Issue.objects.filter(published=True, date__gt=timezone.localdate()).aggregate(
+        first=Min("date")
+    )["first"]
+    return start_of_day(day) if day else None
+
+
+def start_of_day(day):
+    """The moment a date begins in the magazine's time zone: when an issue of that date is out."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def purge(tags):

@@ -8,10 +8,15 @@ EDITOR_PERMISSIONS = [
     f"articles.{action}_{model}"
     for model in (
         "article", "byline", "contributor", "image", "imagecredit", "section", "comment",
-        "previewlink", "invitation",
+        "previewlink", "invitation", "position", "issue", "series",
     )
     for action in ("add", "change", "delete", "view")
 ] + [
+    # A correction is never deleted: it is removed with a reason, and kept.
+    "articles.add_correction",
+    "articles.change_correction",
+    "articles.view_correction",
+    "articles.view_historicalcorrection",
     "articles.publish_article",
     "articles.view_statuschange",
     "articles.view_submission",

@@ -12,7 +12,7 @@ from taggit.models import Tag
 
 from . import pagetags
 from .feeds import feed_picture
-from .models import Article, Contributor, Section
+from .models import Article, Contributor, Issue, Section, Series
 
 
 class ArticleSitemap(Sitemap):
@@ -65,11 +65,45 @@ class ContributorSitemap(Sitemap):
         ).order_by("name", "pk")
 
 
+class SeriesSitemap(Sitemap):
+    """The page of each series with a public part (one of drafts alone has no page)."""
+
+    def items(self):
+        return Series.objects.filter(pk__in=Article.objects.public().values("series")).order_by(
+            "title", "pk"
+        )
+
+
+class IssueSitemap(Sitemap):
+    """Each public print issue, when it last changed, and its cover."""
+
+    def items(self):
+        # An issue's change, or its date coming, forgets the sitemap.
+        pagetags.shows("sitemap")
+        # A few a year: read at once, in one query, rather than counted first.
+        return list(Issue.objects.public().select_related("cover"))
+
+    def lastmod(self, issue):
+        # An issue dated ahead was last saved before readers could see it.
+        return max(issue.updated_at, pagetags.start_of_day(issue.date))
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        root = f"{self.get_protocol(protocol)}://{self.get_domain(site)}/"
+        for url in urls:
+            cover = url["item"].cover
+            url["images"] = [urljoin(root, feed_picture(cover).file.url)] if cover else []
+        return urls
+
+
 class PageSitemap(Sitemap):
     """The pages that are neither a piece nor a listing of one thing."""
 
     def items(self):
-        return ["articles:home", "articles:contributors", "articles:credits"]
+        return [
+            "articles:home", "articles:contributors", "articles:credits", "articles:issues",
+            "articles:corrections", "articles:masthead",
+        ]  # fmt: skip
 
     def location(self, name):
         return reverse(name)
@@ -81,4 +115,6 @@ SITEMAPS = {
     "sections": SectionSitemap,
     "tags": TagSitemap,
     "contributors": ContributorSitemap,
+    "issues": IssueSitemap,
+    "series": SeriesSitemap,
 }

@@ -1,14 +1,16 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
-from .contributor_area import profile
+from . import corrections, editions, masthead, series, views
+from .contributor_area import profile, text_pictures
 from .contributor_area import views as submit
 from .feeds import (
     ArticleAtomFeed,
     ArticleFeed,
     ContributorAtomFeed,
     ContributorFeed,
+    IssueAtomFeed,
+    IssueFeed,
     SectionAtomFeed,
     SectionFeed,
     TagAtomFeed,
@@ -56,11 +58,35 @@ urlpatterns = [
         name="contributor",
     ),
     path("credits/", reader_page(views.CreditsView.as_view()), name="credits"),
+    path("issues/", reader_page(editions.IssueIndexView.as_view()), name="issues"),
+    path("issues/<slug:slug>/", reader_page(editions.IssueView.as_view()), name="issue"),
+    path("issues/<slug:slug>/feed/", reader_page(IssueFeed()), name="issue_feed"),
+    path("issues/<slug:slug>/feed/atom/", reader_page(IssueAtomFeed()), name="issue_feed_atom"),
+    path("issues/<slug:slug>/pdf/", reader_page(editions.issue_pdf), name="issue_pdf"),
+    path("masthead/", reader_page(masthead.MastheadView.as_view()), name="masthead"),
+    path(
+        "masthead/<str:year>/",
+        reader_page(masthead.MastheadView.as_view()),
+        name="masthead_year",
+    ),
+    path(
+        "corrections/",
+        reader_page(corrections.CorrectionListView.as_view()),
+        name="corrections",
+    ),
+    path("corrections/feed/", reader_page(corrections.CorrectionFeed()), name="corrections_feed"),
+    path(
+        "corrections/feed/atom/",
+        reader_page(corrections.CorrectionAtomFeed()),
+        name="corrections_feed_atom",
+    ),
+    path("series/<slug:slug>/", reader_page(series.SeriesView.as_view()), name="series"),
     path("search/", reader_page(views.SearchView.as_view()), name="search"),
     path("submit/", submit.dashboard, name="submit_dashboard"),
     path("submit/new/", submit.new_piece, name="submit_new"),
     path("submit/profile/", profile.profile, name="submit_profile"),
     path("submit/held/<uuid:key>/", submit.held_picture, name="submit_held_picture"),
+    path("submit/pictures/new/", text_pictures.add_picture, name="submit_picture"),
     path("submit/<int:pk>/", submit.edit_piece, name="submit_edit"),
     path("submit/<int:pk>/preview/", submit.preview, name="submit_preview"),
     path("submit/<int:pk>/delete/", submit.delete_piece, name="submit_delete"),

@@ -1,7 +1,9 @@
 """Public pages. Every one starts from Article.objects.public()."""
 
+import posixpath
+
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -11,8 +13,9 @@ from django.views.generic import DetailView, ListView
 from django.views.static import serve
 from taggit.models import Tag
 
-from . import metadata, pagetags, search
-from .models import Article, Contributor, Image, Section
+from . import body_pictures, masthead, metadata, pagetags, search
+from .models import Article, Contributor, Image, Issue, PlaceInSeries, Section
+from .models.magazine import EDITIONS_FOLDER
 
 
 class PublicArticleList(ListView):
@@ -127,9 +130,8 @@ class ContributorView(PublicArticleList):
     allow_empty = False
 
     def narrow(self, articles):
-        self.contributor = get_object_or_404(
-            Contributor.objects.select_related("photo", "photo__credit"),
-            slug=self.kwargs["slug"],
+        self.contributor = masthead.with_positions_held(
+            Contributor.objects.select_related("photo", "photo__credit"), slug=self.kwargs["slug"]
         )
         return articles.filter(bylines__contributor=self.contributor)
 
@@ -156,6 +158,11 @@ class ContributorIndexView(ListView):
             Contributor.objects.filter(bylines__article__in=public)
             .annotate(piece_count=Count("bylines", distinct=True))
             .select_related("photo", "photo__credit")
+            .prefetch_related(
+                Prefetch(
+                    "positions", queryset=masthead.current_positions(), to_attr="current_positions"
+                )
+            )
         )
         # By family name, taken as the last word: no database function finds it on all of them.
         return sorted(people, key=family_name_order)
@@ -168,8 +175,10 @@ class ContributorIndexView(ListView):
             title="Contributors",
             description=f"Everyone whose work {settings.MAGAZINE_NAME} has published.",
         )
-        # Who is listed, and how many pieces each has, changes with any piece published.
+        # Who is listed, and how many pieces each has, changes with any piece published; which
+        # masthead year is current, with any position.
         pagetags.shows_listing()
+        pagetags.shows("masthead")
         pagetags.shows_contributors(context["object_list"])
         return context
 
@@ -189,15 +198,18 @@ class CreditsView(ListView):
 
     def get_queryset(self):
         public = Article.objects.public()
+        pieces = public.only("headline", "slug", "published_at", "hero_image")
+        issues = Issue.objects.public().only("volume", "number", "title", "slug", "cover")
+        # Hero pictures, the pictures of the bodies and the covers of print issues alike.
+        used = Q(pk__in=public.values("hero_image")) | Q(pk__in=public.values("body_pictures"))
+        used |= Q(pk__in=issues.values("cover"))
         return (
-            Image.objects.filter(pk__in=public.values("hero_image"))
+            Image.objects.filter(used)
             .select_related("credit")
             .prefetch_related(
-                Prefetch(
-                    "hero_of",
-                    queryset=public.only("headline", "slug", "published_at", "hero_image"),
-                    to_attr="public_pieces",
-                ),
+                Prefetch("hero_of", queryset=pieces, to_attr="hero_of_pieces"),
+                Prefetch("shown_in_body_of", queryset=pieces, to_attr="body_of_pieces"),
+                Prefetch("cover_of", queryset=issues, to_attr="cover_of_issues"),
             )
             .order_by("-uploaded_at", "-id")
         )
@@ -213,7 +225,13 @@ class CreditsView(ListView):
         )
         pagetags.shows("credits")
         for image in context["object_list"]:
+            # Each piece once, newest first, whether the picture leads it or is in its text.
+            pieces = {piece.pk: piece for piece in image.hero_of_pieces + image.body_of_pieces}
+            image.public_pieces = sorted(
+                pieces.values(), key=lambda piece: (piece.published_at, piece.pk), reverse=True
+            )
             pagetags.shows(f"i{image.pk}", *(f"a{piece.pk}" for piece in image.public_pieces))
+            pagetags.shows(*(f"e{issue.pk}" for issue in image.cover_of_issues))
         return context
 
 
@@ -243,7 +261,7 @@ class ArticleView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.public().for_listing()
+        return Article.objects.public().for_page()
 
     def get(self, request, *args, **kwargs):
         # The piece below the site's header is kept under what it shows: most requests that
@@ -267,12 +285,37 @@ class ArticleView(DetailView):
         pagetags.shows(*(f"a{piece.pk}" for piece in related), *(f"list-t{t.pk}" for t in tags))
         if not any(piece.shared_tags for piece in related):
             pagetags.shows(f"list-s{article.section_id}")
-        context = {"article": article, "related": related}
+        # Corrections at the top, updates at the foot; the piece's place in its series, with
+        # the parts before and after it (which a part published or moved changes).
+        notes = article.printed_corrections
+        place = PlaceInSeries.of(article)
+        if article.series_id:
+            pagetags.shows(f"r{article.series_id}", f"list-r{article.series_id}")
+        if article.issue_id:
+            # Named once its issue is public, which its date coming or an edit may bring about.
+            pagetags.shows(f"e{article.issue_id}")
+        if place:
+            pagetags.shows(*(f"a{part.pk}" for part in (place.previous, place.next) if part))
+        context = {
+            "article": article,
+            "related": related,
+            "corrections": [note for note in notes if note.kind == note.Kind.CORRECTION],
+            "updates": [note for note in notes if note.kind == note.Kind.UPDATE],
+            "series_place": place,
+            # The pictures its body names, fetched once for the body and the JSON-LD.
+            "body_pictures": body_pictures.pictures_of(article.body_html),
+        }
         return {
+            # The styles of corrections and series, only on the pages that have them.
+            "magazine_styles": bool(notes or place),
             "headline": article.headline,
             "current_section": article.section,
             "page_meta": metadata.article_page(article, self.request),
-            "json_ld": metadata.json_ld(metadata.news_article(article, self.request)),
+            "json_ld": metadata.json_ld(
+                metadata.news_article(
+                    article, self.request, pictures=context["body_pictures"].values()
+                )
+            ),
             "piece_html": render_to_string("articles/piece.html", context),
         }
 
@@ -291,6 +334,10 @@ def favicon(request):
 
 def serve_media(request, path):
     """An uploaded file, from wherever MEDIA_ROOT points when the request arrives."""
+    # A print edition goes out only through its issue's address, once the issue is public
+    # (articles/editions.py): its file's name must not be a way round that.
+    if posixpath.normpath(path).lstrip("/").startswith(EDITIONS_FOLDER):
+        raise Http404("Print editions are downloaded from their issue's page.")
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 

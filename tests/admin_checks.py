@@ -10,6 +10,9 @@ which the HTML standard does not allow on hidden inputs (the page as sent has no
 
 import re
 
+from playwright.sync_api import expect
+
+from .factories import PASSWORD
 from .test_browser import AXE_OPTIONS
 
 VIEWPORTS = {390: {"width": 390, "height": 844}, 1280: {"width": 1280, "height": 900}}
@@ -50,3 +53,24 @@ def pages_as_sent_and_shown(page, base_url, pages, label):
         page.evaluate(SELECT2_BOXES)
         found[f"{slug}-{label}"] = DJANGO_INLINE_AUTOCOMPLETE.sub(r"\1", page.content())
     return found
+
+
+def signed_in_as_editor(new_page, url, username="eve", **options):
+    """A new page signed in to the admin as the editor the test made (factories.PASSWORD)."""
+    page = new_page(**options)
+    page.goto(f"{url}/admin/login/")
+    page.get_by_label(re.compile("^Username")).fill(username)
+    page.get_by_label(re.compile("^Password")).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{url}/admin/")
+    return page
+
+
+def without_empty_autocomplete_choice(pages, *field_names):
+    """The pages with the empty first <option> of Django's autocomplete box for these optional
+    choices left out: HTML wants a label on it, and the markup is Django's, unmodified."""
+    empty_choice = re.compile(
+        rf'(<select name="(?:{"|".join(field_names)})"[^>]*class="admin-autocomplete[^"]*"[^>]*>)'
+        r'\s*<option value=""[^>]*></option>'
+    )
+    return {name: empty_choice.sub(r"\1", html) for name, html in pages.items()}

@@ -14,7 +14,17 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles import roles, workflow
-from articles.models import Article, Byline, Contributor, Image, ImageCredit, Section
+from articles.models import (
+    Article,
+    Byline,
+    Contributor,
+    Correction,
+    Image,
+    ImageCredit,
+    Issue,
+    Section,
+    Series,
+)
 
 _numbers = itertools.count(1)
 # Every account the factories make signs in with this.
@@ -171,3 +181,32 @@ def make_submitted(writer, **fields):
     workflow.submit(article, by=writer)
     article.refresh_from_db()
     return article
+
+
+def make_series(**fields):
+    n = next(_numbers)
+    fields.setdefault("title", f"Series number {n}")
+    fields.setdefault("slug", f"series-number-{n}")
+    with committed():
+        return Series.objects.create(**fields)
+
+
+def make_correction(article, **fields):
+    """A correction (or, with kind="update", an update) printed on a piece an hour ago."""
+    fields.setdefault("text", "An earlier version of this piece gave the wrong year.")
+    fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
+    with committed():
+        return Correction.objects.create(article=article, **fields)
+
+
+def make_issue(**fields):
+    """A published print issue dated a week ago unless told otherwise."""
+    n = next(_numbers)
+    fields.setdefault("volume", 1)
+    fields.setdefault("number", n)
+    fields.setdefault("title", f"Issue number {n}")
+    fields.setdefault("slug", f"vol-{fields['volume']}-no-{fields['number']}")
+    fields.setdefault("date", timezone.localdate() - timedelta(days=7))
+    fields.setdefault("published", True)
+    with committed():
+        return Issue.objects.create(**fields)

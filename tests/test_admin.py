@@ -38,6 +38,8 @@ def _article_form(section, contributor, **overrides):
         "status": Article.Status.PUBLISHED,
         "published_at_0": "2026-01-02",
         "published_at_1": "10:00:00",
+        "series_position": "0",
+        "issue_position": "0",
         "bylines-TOTAL_FORMS": "1",
         "bylines-INITIAL_FORMS": "0",
         "bylines-MIN_NUM_FORMS": "1",

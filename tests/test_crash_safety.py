@@ -482,6 +482,8 @@ def editors_edit(site, version):
         "section": str(ids["section"]),
         "new_tags": "",
         "hero_image": str(ids["image"]),
+        "series_position": "0",
+        "issue_position": "0",
         "bylines-TOTAL_FORMS": "1",
         "bylines-INITIAL_FORMS": "1",
         "bylines-MIN_NUM_FORMS": "1",

@@ -145,6 +145,8 @@ def editor_client(client):
 
 def test_the_admin_refuses_a_contributor_link_that_is_not_a_web_address(editor_client):
     data = {"name": "Bo Diaz", "slug": "bo-diaz", "role": "Contributor", "links": JAVASCRIPT}
+    # The page's masthead positions, none of them.
+    data |= {"positions-TOTAL_FORMS": "0", "positions-INITIAL_FORMS": "0"}
     response = editor_client.post("/admin/articles/contributor/add/", data)
 
     assert response.status_code == 200

@@ -245,7 +245,8 @@ def test_a_piece_saved_before_its_publish_date_is_not_modified_before_it_was_pub
 
 
 def test_describing_a_fetched_piece_costs_no_query(reference):
-    article = Article.objects.public().for_listing().get(pk=reference.pk)
+    # Fetched as its page fetches it: with its corrections, print issue and series.
+    article = Article.objects.public().for_page().get(pk=reference.pk)
     request = RequestFactory().get(article.get_absolute_url())
     with CaptureQueriesContext(connection) as queries:
         metadata.article_page(article, request)

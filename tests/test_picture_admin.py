@@ -176,8 +176,8 @@ def test_a_contributors_unsubmitted_piece_is_counted_but_not_named(editor_client
 def test_a_picture_used_nowhere_says_so(editor_client):
     html = change_page(editor_client, make_image())
     assert (
-        "Not used yet: no piece has it as its hero image, and no contributor as their photo."
-        in html
+        "Not used yet: no piece has it as its hero image or in its text, and no contributor "
+        "as their photo." in html
     )
 
 

@@ -1,3 +1,15 @@
-"""The editors' admin: content, review, the credit audit, and accounts."""
+"""The editors' admin: content, review, the credit audit, print issues, series, corrections,
+the masthead, and accounts."""
 
-from . import accounts, content, credits, review  # noqa: F401  (each registers its models)
+from . import (  # noqa: F401  (each registers its models)
+    accounts,
+    content,
+    contributors,
+    corrections,
+    credits,
+    editions,
+    masthead,
+    pictures,
+    review,
+    series,
+)

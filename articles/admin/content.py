@@ -3,7 +3,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
 from django.db.models import Count, Prefetch
-from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -11,39 +10,19 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 
 from .. import roles, workflow
 from ..forms import (
     ArticleAdminForm,
-    ContributorAdminForm,
-    ImageAdminForm,
-    ImageCreditForm,
-    pasted_credit_report,
 )
-from ..models import Article, Byline, Comment, Contributor, Image, ImageCredit, Section
-from . import pictures, review
+from ..models import Article, Byline, Comment, Section
+from . import corrections, review
+from .inlines import LabelledRowsFormSet, RequiredInline
+from .issue_choice import IssueChoiceWidget
 from .picture_choice import PictureChoiceWidget
 from .revisions import revision_changes
-
-
-class RequiredInline:
-    """An inline whose min_num is enforced: the parent cannot be saved with fewer rows."""
-
-    def get_formset(self, request, obj=None, **kwargs):
-        return super().get_formset(request, obj, validate_min=True, **kwargs)
-
-
-class LabelledRowsFormSet(BaseInlineFormSet):
-    """A table's rows with each box named for its column: its header labels none of them."""
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        for field in form.fields.values():
-            if not field.widget.is_hidden:
-                field.widget.attrs.setdefault("aria-label", capfirst(field.label or ""))
 
 
 class BylineInline(RequiredInline, admin.TabularInline):
@@ -101,13 +80,30 @@ class ArticleAdmin(SimpleHistoryAdmin):
     # The picture is chosen from the list of pictures, by thumbnail (picture_choice.py); the
     # section from a plain list, since a magazine has a handful.
     raw_id_fields = ["hero_image"]
+    # Found by typing its title or address (articles/admin/editions.py).
+    autocomplete_fields = ["issue"]
     # Only the workflow moves a piece between states: the decision panel, not the form, does it.
     readonly_fields = [
         "status", "published_at", "word_count", "created_at", "updated_at", "created_by",
+        "corrections_and_updates",
     ]  # fmt: skip
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "body", "opened_version"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "headline",
+                    "slug",
+                    "standfirst",
+                    "content_warning",
+                    "body",
+                    "opened_version",
+                ]
+            },
+        ),
         ("Placement", {"fields": ["section", "tags", "new_tags", "hero_image"]}),
+        ("In print", {"fields": [("issue", "issue_position")]}),
+        ("Series", {"fields": [("series", "series_position")]}),
         (
             "Publication",
             {
@@ -115,6 +111,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 "description": "Changed by a decision: see the Decision panel below the form.",
             },
         ),
+        ("Corrections and updates", {"fields": ["corrections_and_updates"]}),
         ("Record", {"fields": ["word_count", "created_at", "updated_at", "created_by"]}),
     ]
     object_history_template = "admin/articles/article/object_history.html"
@@ -165,6 +162,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def has_publish_permission(self, request):
         return roles.is_editor(request.user)
 
+    @admin.display(description="On this piece")
+    def corrections_and_updates(self, article):
+        return corrections.on_piece(article)
+
     @admin.display(description="Publish date", ordering="published_at")
     def publish_date(self, article):
         # The date above the time: the column stays narrow, and the headline keeps the room.
@@ -188,6 +189,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if db_field.name == "hero_image":
             kwargs["widget"] = PictureChoiceWidget(db_field.remote_field, self.admin_site)
             kwargs["help_text"] = f"{db_field.help_text} {PictureChoiceWidget.help_text}"
+        elif db_field.name == "issue":
+            kwargs["widget"] = IssueChoiceWidget(db_field, self.admin_site)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -300,145 +303,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "changes": revision_changes(older, newer),
         }
         return TemplateResponse(request, self.compare_template, context)
-
-
-class ImageCreditInline(RequiredInline, admin.StackedInline):
-    model = ImageCredit
-    form = ImageCreditForm
-    # An image without a credit cannot be saved: the inline is required, and stays.
-    min_num = 1
-    max_num = 1
-    can_delete = False
-    verbose_name_plural = "credit (title, author, source, licence)"
-
-
-@admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
-    form = ImageAdminForm
-    inlines = [ImageCreditInline]
-    list_display = ["thumbnail", "alt_text", "credit_line", "dimensions", "uploaded_at"]
-    search_fields = ["alt_text", "caption", "credit__title", "credit__creator"]
-    readonly_fields = [
-        "as_shown", "dimensions", "renditions", "used_in", "crop_tool", "uploaded_at",
-        "uploaded_by",
-    ]  # fmt: skip
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "file",
-                    "as_shown",
-                    "dimensions",
-                    "renditions",
-                    "alt_text",
-                    "decorative",
-                    "caption",
-                ]
-            },
-        ),
-        ("Where it is used", {"fields": ["used_in"]}),
-        (
-            "Crop and share card",
-            {
-                "fields": [
-                    "crop_tool",
-                    ("crop_left", "crop_top", "crop_right", "crop_bottom"),
-                    ("focal_x", "focal_y"),
-                ],
-                "description": "Optional. The crop is in pixels of the original, and the credit "
-                "will say “cropped”. The share card is cut around the focal point. A picture "
-                "under a NoDerivatives licence is only resized: no crop, no focal point.",
-            },
-        ),
-        ("Record", {"fields": ["uploaded_at", "uploaded_by"]}),
-    ]
-    # The licence select of the credit inline, which the crop tool watches.
-    licence_field = "credit-0-license"
-
-    class Media:
-        css = {"all": ["css/picture-crop.css"]}
-        js = [forms.Script("js/picture-crop.js", defer=True)]
-
-    def get_queryset(self, request):
-        # The crop tool and the list both ask for the credit's licence.
-        return super().get_queryset(request).select_related("credit")
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        # A picture being added is used nowhere yet.
-        return fieldsets if obj else [f for f in fieldsets if f[0] != "Where it is used"]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        if obj is not None and pictures.crop_locked(obj):
-            # Its licence forbids a crop: the numbers are shown greyed, and a POST cannot set them.
-            for name in (*Image.CROP_FIELDS, "focal_x", "focal_y"):
-                form.base_fields[name].disabled = True
-        return form
-
-    @admin.display(description="Picture")
-    def thumbnail(self, image):
-        return pictures.thumbnail(image)
-
-    @admin.display(description="As pages show it")
-    def as_shown(self, image):
-        return pictures.thumbnail(image)
-
-    @admin.display(description="Used in")
-    def used_in(self, image):
-        return pictures.uses(image)
-
-    @admin.display(description="Crop and focal point")
-    def crop_tool(self, image):
-        return pictures.crop_tool(image, self.licence_field)
-
-    @admin.display(description="Sizes sent to readers")
-    def renditions(self, image):
-        return image.renditions_summary() if image.pk else "Made once the picture is saved."
-
-    @admin.display(description="Size")
-    def dimensions(self, image):
-        # Kept on one line in the list's narrow column.
-        return f"{image.width}\u00a0×\u00a0{image.height}\u00a0px" if image.width else "—"
-
-    @admin.display(description="Credit")
-    def credit_line(self, image):
-        credit = getattr(image, "credit", None)
-        return credit.line() if credit else "No credit yet"
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
-
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        for credit_form in formset.forms:
-            report = pasted_credit_report(credit_form.paste_filled, credit_form.paste_problems)
-            if report:
-                messages.info(request, report)
-
-
-@admin.register(Contributor)
-class ContributorAdmin(admin.ModelAdmin):
-    form = ContributorAdminForm
-    list_display = ["name", "role", "user", "pieces"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["photo", "user"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("user")
-            .annotate(piece_count=Count("bylines", distinct=True))
-        )
-
-    @admin.display(description="Pieces", ordering="piece_count")
-    def pieces(self, contributor):
-        return contributor.piece_count
 
 
 @admin.register(Section)

@@ -1,6 +1,7 @@
 """The editors' audit of credits: published pictures whose credit falls short of its licence."""
 
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -20,12 +21,9 @@ class CreditAuditAdmin(ListOnlyAdmin):
 
     def get_queryset(self, request):
         public = Article.objects.public()
-        used = (
-            super()
-            .get_queryset(request)
-            .filter(pk__in=public.values("hero_image"))
-            .select_related("credit")
-        )
+        # Hero pictures and the pictures of the bodies alike.
+        shown = Q(pk__in=public.values("hero_image")) | Q(pk__in=public.values("body_pictures"))
+        used = super().get_queryset(request).filter(shown).select_related("credit")
         # What each licence requires is known to the registry, not the database: sort in Python.
         incomplete = [
             image.pk
@@ -37,7 +35,7 @@ class CreditAuditAdmin(ListOnlyAdmin):
             .get_queryset(request)
             .filter(pk__in=incomplete)
             .select_related("credit")
-            .prefetch_related("hero_of")
+            .prefetch_related("hero_of", "shown_in_body_of")
         )
 
     @admin.display(description="Picture")
@@ -65,6 +63,9 @@ class CreditAuditAdmin(ListOnlyAdmin):
             '<a href="{}">{}</a>',
             (
                 (reverse("admin:articles_article_change", args=[piece.pk]), piece.headline)
-                for piece in image.hero_of.all()
+                for piece in {
+                    piece.pk: piece
+                    for piece in [*image.hero_of.all(), *image.shown_in_body_of.all()]
+                }.values()
             ),
         )

@@ -1,13 +1,19 @@
-"""The picture admin's own parts: thumbnails, where a picture is used, and the crop tool."""
+"""The picture library in the admin: its list and page, thumbnails, where each picture is used,
+and the crop tool."""
 
 import json
 
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
 from .. import licenses
-from ..models import Article, Contributor, Rendition
+from ..forms import ImageAdminForm, ImageCreditForm, pasted_credit_report
+from ..models import Article, Contributor, Image, ImageCredit, Rendition
 from ..renditions import Recipe
+from .inlines import RequiredInline
 
 # Wide enough to tell pictures apart in a list, small enough for a phone.
 THUMBNAIL_WIDTH = 160
@@ -52,17 +58,23 @@ def thumbnail(image):
 def uses(image):
     """Where the picture appears, as the picture's page lists it: two queries, however many."""
     pieces = list(
-        Article.objects.filter(hero_image=image)
-        .only("pk", "headline", "status", "published_at", "with_contributors_only")
+        Article.objects.filter(Q(hero_image=image) | Q(body_pictures=image))
+        .distinct()
+        .only("pk", "headline", "status", "published_at", "with_contributors_only", "hero_image")
         .order_by("-updated_at", "-pk")
     )
     contributors = list(Contributor.objects.filter(photo=image).only("pk", "name"))
+    # A piece that leads with the picture is listed for that, whether or not its text shows it.
+    heroes = [piece for piece in pieces if piece.hero_image_id == image.pk]
+    in_text = [piece for piece in pieces if piece.hero_image_id != image.pk]
     # A contributor's piece they have not submitted is theirs alone: counted, never named.
     return render_to_string(
         "admin/articles/image/includes/uses.html",
         {
-            "pieces": [piece for piece in pieces if not piece.with_contributors_only],
-            "unsubmitted": sum(piece.with_contributors_only for piece in pieces),
+            "pieces": [piece for piece in heroes if not piece.with_contributors_only],
+            "in_text": [piece for piece in in_text if not piece.with_contributors_only],
+            "unsubmitted": sum(piece.with_contributors_only for piece in heroes),
+            "unsubmitted_in_text": sum(piece.with_contributors_only for piece in in_text),
             "contributors": contributors,
         },
     )
@@ -137,3 +149,126 @@ def whole_picture(image):
         if fitting:
             return fitting[-1].file.url, fitting[-1].width, fitting[-1].height
     return image.file.url, image.width, image.height
+
+
+class ImageCreditInline(RequiredInline, admin.StackedInline):
+    model = ImageCredit
+    form = ImageCreditForm
+    # An image without a credit cannot be saved: the inline is required, and stays.
+    min_num = 1
+    max_num = 1
+    can_delete = False
+    verbose_name_plural = "credit (title, author, source, licence)"
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
+    inlines = [ImageCreditInline]
+    list_display = ["thumbnail", "alt_text", "credit_line", "code", "dimensions", "uploaded_at"]
+    search_fields = ["alt_text", "caption", "credit__title", "credit__creator"]
+    readonly_fields = [
+        "as_shown", "dimensions", "renditions", "used_in", "code", "crop_tool", "uploaded_at",
+        "uploaded_by",
+    ]  # fmt: skip
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "file",
+                    "as_shown",
+                    "dimensions",
+                    "renditions",
+                    "alt_text",
+                    "decorative",
+                    "caption",
+                ]
+            },
+        ),
+        ("Where it is used", {"fields": ["used_in", "code"]}),
+        (
+            "Crop and share card",
+            {
+                "fields": [
+                    "crop_tool",
+                    ("crop_left", "crop_top", "crop_right", "crop_bottom"),
+                    ("focal_x", "focal_y"),
+                ],
+                "description": "Optional. The crop is in pixels of the original, and the credit "
+                "will say “cropped”. The share card is cut around the focal point. A picture "
+                "under a NoDerivatives licence is only resized: no crop, no focal point.",
+            },
+        ),
+        ("Record", {"fields": ["uploaded_at", "uploaded_by"]}),
+    ]
+    # The licence select of the credit inline, which the crop tool watches.
+    licence_field = "credit-0-license"
+
+    class Media:
+        css = {"all": ["css/picture-crop.css"]}
+        js = [forms.Script("js/picture-crop.js", defer=True)]
+
+    def get_queryset(self, request):
+        # The crop tool and the list both ask for the credit's licence.
+        return super().get_queryset(request).select_related("credit")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        # A picture being added is used nowhere yet.
+        return fieldsets if obj else [f for f in fieldsets if f[0] != "Where it is used"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and crop_locked(obj):
+            # Its licence forbids a crop: the numbers are shown greyed, and a POST cannot set them.
+            for name in (*Image.CROP_FIELDS, "focal_x", "focal_y"):
+                form.base_fields[name].disabled = True
+        return form
+
+    @admin.display(description="Picture")
+    def thumbnail(self, image):
+        return thumbnail(image)
+
+    @admin.display(description="As pages show it")
+    def as_shown(self, image):
+        return thumbnail(image)
+
+    @admin.display(description="Used in")
+    def used_in(self, image):
+        return uses(image)
+
+    @admin.display(description="In a piece's text")
+    def code(self, image):
+        # What shows it in a body, on a line of its own (README: "Writing a piece").
+        return f"[[picture {image.pk}]]" if image.pk else "—"
+
+    @admin.display(description="Crop and focal point")
+    def crop_tool(self, image):
+        return crop_tool(image, self.licence_field)
+
+    @admin.display(description="Sizes sent to readers")
+    def renditions(self, image):
+        return image.renditions_summary() if image.pk else "Made once the picture is saved."
+
+    @admin.display(description="Size")
+    def dimensions(self, image):
+        # Kept on one line in the list's narrow column.
+        return f"{image.width}\u00a0×\u00a0{image.height}\u00a0px" if image.width else "—"
+
+    @admin.display(description="Credit")
+    def credit_line(self, image):
+        credit = getattr(image, "credit", None)
+        return credit.line() if credit else "No credit yet"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for credit_form in formset.forms:
+            report = pasted_credit_report(credit_form.paste_filled, credit_form.paste_problems)
+            if report:
+                messages.info(request, report)

@@ -12,8 +12,8 @@ from ..models import Article
 
 # The fields a comparison of two revisions shows, in the order of the form.
 COMPARED_FIELDS = [
-    "headline", "slug", "standfirst", "body", "section", "hero_image", "status", "published_at",
-    "note_to_editors",
+    "headline", "slug", "standfirst", "content_warning", "body", "section", "hero_image", "status",
+    "published_at", "note_to_editors",
 ]  # fmt: skip
 
 

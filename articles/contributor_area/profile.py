@@ -1,4 +1,5 @@
-"""A contributor's own profile: the name in their bylines, pronouns, bio, photo and links.
+"""A contributor's own profile: the name in their bylines, pronouns, class year, bio, photo
+and links.
 
 The photo goes through the upload checks every picture does, and carries a credit like any
 other; the credit's fields, pasted line and all, are the editors' credit form's. A new name
@@ -14,7 +15,7 @@ from django.shortcuts import redirect, render
 
 from .. import emails, licenses
 from ..credits import FIELD_NAMES
-from ..forms import ImageCreditForm
+from ..forms import ImageCreditForm, check_class_year
 from ..images import PictureField
 from ..links import LinkLinesField
 from ..models import Article, Contributor, Image, ImageCredit
@@ -92,14 +93,16 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Contributor
-        fields = ["name", "pronouns", "bio", "links"]
+        fields = ["name", "pronouns", "class_year", "bio", "links"]
         field_classes = {"links": LinkLinesField}
-        labels = {"name": "Name", "bio": "Bio", "links": "Links"}
+        labels = {"name": "Name", "class_year": "Class of", "bio": "Bio", "links": "Links"}
         help_texts = {
             "name": "As your bylines and your page show it. If you change it, the editors are "
             "told; your page keeps its address.",
             "pronouns": "Optional: shown after your name on your page, such as she/her, "
             "they/them or he/him.",
+            "class_year": "Optional: the year you graduate, such as 2027. Your page shows "
+            "“Class of 2027”.",
             "bio": "A few sentences about you, for your page and the foot of your pieces.",
             "links": "Your own pages elsewhere, such as a website or a social profile: one per "
             "line, each starting with https:// (or http://).",
@@ -126,6 +129,9 @@ class ProfileForm(forms.ModelForm):
             self.initial.setdefault("alt_text", photo.alt_text)
         if photo or self.held:
             self.offer_replacing()
+
+    def clean_class_year(self):
+        return check_class_year(self.cleaned_data.get("class_year"))
 
     def offer_replacing(self):
         picture = self.fields["picture"]

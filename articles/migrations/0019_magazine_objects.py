@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(help_text='The last part of its address: /series/<this>/.', max_length=200, unique=True)),
+                ('slug', models.SlugField(help_text='The last part of its address, after /series/: e.g. the-sahel-after-france.', max_length=200, unique=True)),
                 ('description', models.TextField(blank=True, help_text='One or two sentences on what it covers.')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
                 ('volume', models.PositiveSmallIntegerField()),
                 ('number', models.PositiveSmallIntegerField()),
                 ('title', models.CharField(help_text='What the issue is called, e.g. "Spring 2026".', max_length=120)),
-                ('slug', models.SlugField(help_text='The last part of its address: /issues/<this>/, e.g. vol-12-no-3.', max_length=120, unique=True)),
+                ('slug', models.SlugField(help_text='The last part of its address, after /issues/: e.g. vol-12-no-3.', max_length=120, unique=True)),
                 ('date', models.DateField(help_text='Readers see the issue from this day, if it is published.', verbose_name='publication date')),
                 ('published', models.BooleanField(default=False, help_text='Ready for readers. It still waits for its publication date.')),
                 ('introduction', models.TextField(blank=True, help_text='Optional: a few paragraphs from the editors, in Markdown.')),

@@ -1,20 +1,14 @@
 """The magazine's models: its content, and the editorial record kept about it."""
 
 from .autosave import Autosave
-from .content import (
-    Article,
-    ArticleQuerySet,
-    Byline,
-    Contributor,
-    EditConflict,
-    Section,
-    SlugHistory,
-)
+from .content import Article, ArticleQuerySet, EditConflict, Section, SlugHistory
+from .contributors import Byline, Contributor
 from .editorial import Comment, Invitation, PreviewLink, StatusChange, Submission
 from .images import CreditAudit, Image, ImageCredit, PendingUpload, image_upload_to
 from .magazine import (
     Correction,
     Issue,
+    PlaceInSeries,
     Position,
     Series,
     academic_year_label,
@@ -39,6 +33,7 @@ __all__ = [
     "Issue",
     "PendingUpload",
     "PendingWork",
+    "PlaceInSeries",
     "Position",
     "PreviewLink",
     "Rendition",

@@ -5,13 +5,15 @@ from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.functional import cached_property
+from django.utils.text import capfirst, slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
 from ..credits import requirements_message
-from ..rendering import count_words, reading_minutes, render_markdown
+from ..rendering import count_words, picture_numbers, reading_minutes, render_markdown
+from .contributors import Byline, Contributor
 from .images import Image
 
 # How many of the latest tagged pieces the related list is chosen from.
@@ -49,56 +51,6 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
-class Contributor(models.Model):
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
-    role = models.CharField(
-        "default role",
-        max_length=80,
-        default="Contributor",
-        help_text="Shown after the name in a byline unless a piece says otherwise, "
-        'e.g. "Contributor", "Staff Writer", "Editor".',
-    )
-    pronouns = models.CharField(
-        max_length=40, blank=True, help_text="As they want them shown, e.g. she/her, they/them."
-    )
-    bio = models.TextField(blank=True, help_text="A few sentences, shown on their page.")
-    class_year = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        help_text="For a student, the year they graduate: shown as “Class of 2027”.",
-    )
-    photo = models.ForeignKey(
-        "Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    links = models.TextField(
-        blank=True, help_text="Their own pages elsewhere (website, social profiles), one per line."
-    )
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="contributor",
-        help_text="The account this contributor signs in with. A guest writer needs none.",
-    )
-    # Set when an editor ends a graduate's access: the account can no longer sign in, while
-    # their bylines, page and masthead positions stay.
-    access_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:contributor", kwargs={"slug": self.slug})
-
-    def link_list(self):
-        return [line.strip() for line in self.links.splitlines() if line.strip()]
-
-
 class ArticleQuerySet(models.QuerySet):
     def public(self):
         """What readers may see: published (or scheduled) pieces whose publish date has passed."""
@@ -116,6 +68,18 @@ class ArticleQuerySet(models.QuerySet):
                 Prefetch("bylines", queryset=Byline.objects.select_related("contributor")),
                 "tags",
             )
+        )
+
+    def for_page(self):
+        """Everything a piece's own page shows of it: what a listing does, the print issue and
+        series it is part of, and when it was last corrected (`corrected_at`, None if never:
+        then its corrections cost no query)."""
+        # Correction is defined beside Issue and Series, whose module imports this one.
+        corrections = self.model._meta.get_field("corrections").related_model.objects
+        return (
+            self.for_listing()
+            .select_related("issue", "series")
+            .annotate(corrected_at=corrections.latest_on_each_piece())
         )
 
     def seen_by_editors(self):
@@ -289,10 +253,17 @@ class Article(models.Model):
         stored = None
         if self.pk:
             stored = (
-                Article.objects.filter(pk=self.pk).values("version", "slug", "published_at").first()
+                Article.objects.filter(pk=self.pk)
+                .values("version", "slug", "published_at", "body_html")
+                .first()
             )
         self.version = (stored["version"] if stored else 0) + 1
         super().save(*args, **kwargs)
+        # The pictures the body shows are recorded beside it, for /credits/, the audit and the
+        # licence checks; a save that leaves them as they were costs no query for it.
+        pictures = set(picture_numbers(self.body_html))
+        if pictures != set(picture_numbers(stored["body_html"] if stored else "")):
+            self.body_pictures.set(Image.objects.filter(pk__in=pictures))
         # A publish date is set only by publishing or scheduling, and kept when a piece is
         # unpublished: with one, the old address may be in readers' links and must still work.
         if stored and stored["slug"] != self.slug and stored["published_at"] is not None:
@@ -335,24 +306,33 @@ class Article(models.Model):
         )
 
     def picture_warnings(self):
-        """What editors and contributors should hear about the picture's licence and credit."""
-        image = self.hero_image
-        if image is None:
-            return []
-        credit = getattr(image, "credit", None)
-        if credit is None:
-            return ["The picture has no credit: say who made it and under what licence."]
+        """What editors and contributors should hear about the licences and credits of the
+        piece's pictures: the hero's, then those of each picture in the body, named."""
         warnings = []
-        missing = requirements_message(credit)
-        if missing:
-            warnings.append(missing)
-        terms = credit.license_terms
-        if settings.MAGAZINE_COMMERCIAL and not terms.commercial:
-            warnings.append(
-                f"The picture is under {terms.short_name}, which allows no commercial use, and "
-                "this magazine is commercial. Use another picture or ask the creator's permission."
-            )
+        if self.hero_image is not None:
+            warnings += picture_warnings(self.hero_image, "The picture", "The picture's credit")
+        for image in self.shown_in_body():
+            name = image.named()
+            warnings += picture_warnings(image, capfirst(name), f"The credit of {name}")
         return warnings
+
+    def shown_in_body(self):
+        """The pictures of the body (the hero apart), with their credits, as last saved."""
+        if self.pk is None:
+            return []
+        return [
+            image
+            for image in self.body_pictures.select_related("credit").order_by("pk")
+            if image.pk != self.hero_image_id
+        ]
+
+    @cached_property
+    def printed_corrections(self):
+        """The corrections and updates readers see on the piece, oldest first; none removed.
+        A piece fetched for its page (for_page) that was never corrected costs no query."""
+        if getattr(self, "corrected_at", True) is None:
+            return []
+        return list(self.corrections.filter(removed_at__isnull=True).order_by("published_at", "id"))
 
     @property
     def reading_time(self):
@@ -403,6 +383,24 @@ class Article(models.Model):
         return [piece for piece in pieces if piece.shared_tags] or pieces
 
 
+def picture_warnings(image, subject, credit_subject):
+    """What to say of one picture's licence and credit; `subject` names it in a sentence."""
+    credit = getattr(image, "credit", None)
+    if credit is None:
+        return [f"{subject} has no credit: say who made it and under what licence."]
+    warnings = []
+    missing = requirements_message(credit, subject=credit_subject)
+    if missing:
+        warnings.append(missing)
+    terms = credit.license_terms
+    if settings.MAGAZINE_COMMERCIAL and not terms.commercial:
+        warnings.append(
+            f"{subject} is under {terms.short_name}, which allows no commercial use, and "
+            "this magazine is commercial. Use another picture or ask the creator's permission."
+        )
+    return warnings
+
+
 class SlugHistory(models.Model):
     """An address a piece had once it was published, so that links to it still arrive."""
 
@@ -425,27 +423,3 @@ class SlugHistory(models.Model):
         cls.objects.update_or_create(
             slug=slug, defaults={"article": article, "created_at": timezone.now()}
         )
-
-
-class Byline(models.Model):
-    """One name in a piece's byline, with the role shown for this piece."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
-    contributor = models.ForeignKey(Contributor, on_delete=models.PROTECT, related_name="bylines")
-    role = models.CharField(
-        max_length=80, blank=True, help_text="Leave blank to use the contributor's default role."
-    )
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "contributor"], name="one_byline_per_person")
-        ]
-
-    def __str__(self):
-        return f"{self.contributor.name}, {self.shown_role}"
-
-    @property
-    def shown_role(self):
-        return self.role or self.contributor.role

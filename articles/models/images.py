@@ -185,6 +185,14 @@ class Image(models.Model):
         """The alt attribute: empty for a decorative picture, so screen readers pass it by."""
         return "" if self.decorative else self.alt_text
 
+    def named(self):
+        """The picture as a message names it: “picture 12 “Market at dawn””, title or caption."""
+        credit = getattr(self, "credit", None)
+        label = (credit.title if credit else "") or self.caption or self.alt_text
+        if len(label) > 60:
+            label = label[:59].rstrip() + "…"
+        return f"picture {self.pk} “{label}”" if label else f"picture {self.pk}"
+
 
 def crop_refusal(license_key, image):
     """Why the picture may not be cropped under this licence, or "" when it may be."""
