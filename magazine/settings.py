@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Addresses of imported pieces on their old site (WordPress's permalinks and ?p=123),
+    # looked up only for a 404 or ?p=: inside the headers above, so its redirects carry them.
+    "articles.old_addresses.OldAddressMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

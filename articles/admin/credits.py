@@ -49,7 +49,10 @@ class CreditAuditAdmin(ListOnlyAdmin):
     @admin.display(description="Credit as it stands")
     def credit_line(self, image):
         credit = getattr(image, "credit", None)
-        return credit.line() if credit else "No credit"
+        line = credit.line() if credit else "No credit"
+        # A picture imported from another site keeps there the words its credit was read from.
+        note = (image.draft_credit or {}).get("note", "")
+        return f"{line}. {note}" if note else line
 
     @admin.display(description="Lacks")
     def missing(self, image):

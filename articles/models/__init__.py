@@ -5,6 +5,7 @@ from .content import Article, ArticleQuerySet, EditConflict, Section, SlugHistor
 from .contributors import Byline, Contributor
 from .editorial import Comment, Invitation, PreviewLink, StatusChange, Submission
 from .images import CreditAudit, Image, ImageCredit, PendingUpload, image_upload_to
+from .imported import ImportedItem, OldAddress
 from .magazine import (
     Correction,
     Issue,
@@ -29,8 +30,10 @@ __all__ = [
     "EditConflict",
     "Image",
     "ImageCredit",
+    "ImportedItem",
     "Invitation",
     "Issue",
+    "OldAddress",
     "PendingUpload",
     "PendingWork",
     "PlaceInSeries",
