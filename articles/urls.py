@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import corrections, editions, masthead, series, views
-from .contributor_area import profile, text_pictures
+from .contributor_area import picture_credit, profile, replacing, text_pictures
 from .contributor_area import views as submit
 from .feeds import (
     ArticleAtomFeed,
@@ -87,9 +87,15 @@ urlpatterns = [
     path("submit/profile/", profile.profile, name="submit_profile"),
     path("submit/held/<uuid:key>/", submit.held_picture, name="submit_held_picture"),
     path("submit/pictures/new/", text_pictures.add_picture, name="submit_picture"),
+    path(
+        "submit/pictures/<int:pk>/credit/",
+        picture_credit.give_credit,
+        name="submit_picture_credit",
+    ),
     path("submit/<int:pk>/", submit.edit_piece, name="submit_edit"),
     path("submit/<int:pk>/preview/", submit.preview, name="submit_preview"),
     path("submit/<int:pk>/delete/", submit.delete_piece, name="submit_delete"),
+    path("submit/<int:pk>/replace-text/", replacing.replace_text, name="submit_replace_text"),
     path("submit/<int:pk>/<slug:action>/", submit.move_piece, name="submit_move"),
     path("preview/<str:token>/", submit.shared_preview, name="shared_preview"),
     # The writing surface of the piece forms, in the contributor area and the admin alike.

@@ -14,11 +14,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 
 from .. import roles, workflow
-from ..forms import (
-    ArticleAdminForm,
-)
 from ..models import Article, Byline, Comment, Section
 from . import corrections, review
+from .documents import ArticleDocumentForm, with_document_fields
 from .inlines import LabelledRowsFormSet, RequiredInline
 from .issue_choice import IssueChoiceWidget
 from .picture_choice import PictureChoiceWidget
@@ -67,7 +65,8 @@ class SectionFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
-    form = ArticleAdminForm
+    # The piece's form, which may also bring its text in from a Word or Google Docs file.
+    form = ArticleDocumentForm
     inlines = [BylineInline, CommentInline]
     # Few enough columns that the headline has room beside the filters at 1280 px.
     list_display = ["headline", "status", "section", review.byline, "publish_date"]
@@ -142,6 +141,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
         # First, or simple-history's "<pk>/history/<revision>/" would take "compare" for an id.
         return own + super().get_urls()
 
+    def get_fieldsets(self, request, obj=None):
+        return with_document_fields(super().get_fieldsets(request, obj), obj)
+
     def get_queryset(self, request):
         # A contributor's piece is theirs until they submit it: not listed, not opened here.
         return (
@@ -211,6 +213,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
             obj._change_reason = f"Restored the revision of {when}"
         elif not change:
             obj.created_by = request.user
+        # A Word or Google Docs file's pictures, before the piece whose body shows them.
+        form.save_document(request)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

@@ -258,7 +258,15 @@ class PieceForm(forms.ModelForm, PictureFields):
         for image in body_pictures.writers_pictures(self.user, self.instance):
             credit = getattr(image, "credit", None)
             missing = missing_for_license(credit) if credit else ["a credit"]
-            shown.append({"image": image, "code": f"[[picture {image.pk}]]", "lacks": missing})
+            shown.append(
+                {
+                    "image": image,
+                    "code": f"[[picture {image.pk}]]",
+                    "lacks": missing,
+                    # Uploaded without one (from a document): the writer gives it on its page.
+                    "awaiting_credit": credit is None and image.uploaded_by_id == self.user.pk,
+                }
+            )
         return shown
 
     def credit_values(self, cleaned_data):

@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..models.content import unique_slug
 from ..roles import contributor_profile, is_editor, may_use_contributor_area
+from .documents import NewPieceForm
 from .forms import PieceForm, SubmitForm, refuse_if_protected
 
 # What the contributor can do next, by the piece's state.
@@ -117,7 +118,7 @@ def dashboard(request):
 
 @contributor_area
 def new_piece(request):
-    form = PieceForm(request.POST or None, request.FILES or None, user=request.user)
+    form = NewPieceForm(request.POST or None, request.FILES or None, user=request.user)
     submit_form = submit_form_for(request)
     if request.method == "POST":
         try:
@@ -134,6 +135,8 @@ def new_piece(request):
                     Article.objects, article.headline, fallback="piece", limit=180
                 )
                 form.save_picture(request.user)
+                # A Word or Google Docs file's pictures, before the piece whose body shows them.
+                form.save_document(request)
                 article.save()
                 Byline.objects.create(article=article, contributor=request.user.contributor)
                 form.save_tags()

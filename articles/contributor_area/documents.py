@@ -1,0 +1,149 @@
+"""The contributor's forms that start a piece from a .docx, or replace a draft's text from one.
+
+The file is checked and converted while the form is validated (articles/word/), so a file that
+cannot be used is refused with the rest of the form's errors and nothing is stored; its pictures
+are saved with the piece, as the writer's pictures awaiting their credits.
+"""
+
+from pathlib import PurePosixPath
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .. import body_pictures
+from ..models import Article
+from ..word import HELP_TEXT, DocumentField, report, save_pictures
+from .forms import PieceForm
+
+CHOOSE_AGAIN = (
+    "Choose the file again once the rest is put right: a file is read only when the form is saved."
+)
+HEADLINE_NEEDED = "Give the piece a headline."
+
+
+def document_headline(document):
+    """The document's opening heading, or else its file name as a headline to start from."""
+    headline = document.heading or PurePosixPath(document.name).stem.replace("_", " ").strip()
+    return headline[: Article._meta.get_field("headline").max_length]
+
+
+def refused_pictures(document, user, article=None):
+    """Picture lines typed in the document itself are checked like those typed in the form."""
+    return body_pictures.refused_references(document.body(), user, article)
+
+
+class NewPieceForm(PieceForm):
+    """A new piece, which may start from a Word or Google Docs file."""
+
+    document = DocumentField(
+        label="Start from a Word or Google Docs file",
+        required=False,
+        help_text=f"{HELP_TEXT} Its first heading becomes the headline if you leave that empty.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A document's heading may be the headline; without one it is asked for in clean().
+        self.fields["headline"].required = False
+
+    def chosen_document(self):
+        """The document the form brought in, once it is valid; None without one."""
+        return getattr(self, "cleaned_data", {}).get("document") or None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        document = cleaned_data.get("document")
+        if not document:
+            if not cleaned_data.get("headline") and "headline" not in self.errors:
+                self.add_error("headline", HEADLINE_NEEDED)
+            return cleaned_data
+        if self.submitting:
+            self.add_error(
+                "document",
+                "Save the draft with the file first, and read it through before you submit it.",
+            )
+        if (cleaned_data.get("body") or "").strip():
+            self.add_error(
+                "document",
+                "The text box has words in it already, and a file would replace them. Empty it "
+                "to start from the file, or save the draft first and then use “Replace the text "
+                "from a file”.",
+            )
+        refused = refused_pictures(document, self.user)
+        if refused:
+            self.add_error("document", refused)
+        headline = cleaned_data.get("headline") or document_headline(document)
+        cleaned_data["headline"] = headline
+        cleaned_data["body"] = document.body(headline=headline)
+        return cleaned_data
+
+    def is_valid(self):
+        valid = super().is_valid()
+        chosen = self.files.get(self.add_prefix("document"))
+        if not valid and chosen and "document" not in self.errors:
+            self.add_error("document", CHOOSE_AGAIN)
+        return valid
+
+    def save_document(self, request):
+        """Save the document's pictures and put them in the body; say what came in. In the
+        transaction that saves the piece, before the piece."""
+        document = self.chosen_document()
+        if document is None:
+            return
+        images = save_pictures(document, request.user)
+        article = self.instance
+        article.body = document.body([image.pk for image in images], headline=article.headline)
+        report(request, document, images)
+
+
+class ReplaceTextForm(forms.Form):
+    """A draft's text replaced by a document's, once the writer has ticked that they mean it."""
+
+    document = DocumentField(label="Replace the text from a file", help_text=HELP_TEXT)
+    replace = forms.BooleanField(
+        label="Replace my text",
+        help_text="The piece's text is replaced by the document's. Its headline, picture and "
+        "the rest stay as they are, and the text it has now is kept in its history.",
+        error_messages={
+            "required": "Tick “Replace my text” to confirm that the document's text should "
+            "replace the piece's."
+        },
+    )
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, data=None, files=None, *, user, article, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(data, files, **kwargs)
+        self.user = user
+        self.article = article
+        self.initial.setdefault("opened_version", article.version)
+
+    def clean_document(self):
+        document = self.cleaned_data["document"]
+        refused = refused_pictures(document, self.user, self.article)
+        if refused:
+            raise ValidationError(refused)
+        return document
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if not valid and self.files.get("document") and "document" not in self.errors:
+            self.add_error("document", CHOOSE_AGAIN)
+        return valid
+
+    def save(self, request):
+        """Replace the piece's text, or raise EditConflict if it was saved since it was opened."""
+        document = self.cleaned_data["document"]
+        article = self.article
+        saved = []
+
+        def save():
+            images = save_pictures(document, request.user)
+            article.body = document.body([image.pk for image in images], headline=article.headline)
+            article._change_reason = "Text replaced from a file"
+            article.save()
+            saved.extend(images)
+
+        article.save_edit(self.cleaned_data["opened_version"], by=request.user, save=save)
+        report(request, document, saved)
+        return document
