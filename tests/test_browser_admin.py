@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from articles import workflow
@@ -166,7 +167,14 @@ def test_the_picture_is_chosen_from_the_pictures_thumbnails(desk, live_server, n
     pictures.wait_for_load_state()
     # The list of pictures shows each by its thumbnail, and a click on one chooses it.
     expect(pictures.get_by_role("img", name="Bunting over the quad")).to_be_visible()
-    pictures.get_by_role("link", name="Bunting over the quad").first.click()
+    with pictures.expect_event("close"):
+        try:
+            pictures.get_by_role("link", name="Bunting over the quad").first.click()
+        except PlaywrightError:
+            # Choosing closes the list's window, at times before the click call has returned;
+            # any other failure leaves it open. What counts is checked on the piece's page.
+            if not pictures.is_closed():
+                raise
 
     expect(page.locator("#id_hero_image")).to_have_value(str(other.pk))
     # The old thumbnail no longer stands for the choice; a note says what happens next.
