@@ -143,8 +143,9 @@ def corrections_tags(corrected, pieces):
     shown = Correction.objects.filter(article=OuterRef("pk"), removed_at__isnull=True)
     public = Article.objects.public().filter(Q(pk__in=corrected) | Q(Exists(shown), pk__in=pieces))
     pks = set(public.values_list("pk", flat=True))
-    # The piece's page (and every feed carrying it) prints them and dates its last change.
-    return {"corrections", *(f"a{pk}" for pk in pks)} if pks else set()
+    # The piece's page (and every feed carrying it) prints them and dates its last change, as
+    # the sitemap's lastmod does.
+    return {"corrections", "sitemap", *(f"a{pk}" for pk in pks)} if pks else set()
 
 
 def series_tags(pks):

@@ -12,20 +12,31 @@ from taggit.models import Tag
 
 from . import pagetags
 from .feeds import feed_picture
-from .models import Article, Contributor, Issue, Section, Series
+from .models import Article, Contributor, Correction, Issue, Section, Series
 
 
 class ArticleSitemap(Sitemap):
-    """Each public piece, when it last changed, and its picture (Google's image extension)."""
+    """Each public piece, when it last changed or was corrected, and its picture (Google's
+    image extension)."""
 
     def items(self):
         # One tag for the whole list: any public piece changing forgets the sitemap.
         pagetags.shows("sitemap")
         # The text is not needed to list a piece, and a sitemap lists every one of them.
-        return Article.objects.public().defer("body", "body_html").select_related("hero_image")
+        corrections = Correction.objects.latest_on_each_piece()
+        return (
+            Article.objects.public()
+            .defer("body", "body_html")
+            .select_related("hero_image")
+            .annotate(corrected_at=corrections)
+        )
 
     def lastmod(self, article):
-        return article.updated_at
+        # As the feeds date it: a scheduled piece is no older than its going public, and a
+        # correction or update printed since changes the page.
+        return max(
+            article.updated_at, article.published_at, article.corrected_at or article.updated_at
+        )
 
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)

@@ -402,9 +402,9 @@ def test_a_removed_correction_alone_costs_the_page_no_query(client, piece, setti
 # What a change forgets
 
 
-def test_a_correction_forgets_its_pieces_page_and_the_corrections_list(piece):
+def test_a_correction_forgets_its_pieces_page_the_corrections_list_and_the_sitemap(piece):
     tags = footprints.pages_to_forget(derived.Changes(corrections={piece.pk}))
-    assert tags == {f"a{piece.pk}", "corrections"}
+    assert tags == {f"a{piece.pk}", "corrections", "sitemap"}
 
 
 def test_a_correction_on_a_piece_no_longer_public_forgets_nothing(piece):

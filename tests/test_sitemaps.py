@@ -8,12 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Correction
 
 from .factories import (
     REFERENCE_HEADLINE,
+    committed,
     make_article,
     make_contributor,
+    make_correction,
     make_image,
     make_reference_image,
     make_section,
@@ -104,6 +106,40 @@ def test_the_sitemap_lists_public_pieces_with_lastmod_and_picture(client, refere
     assert urls[SITE + plain.get_absolute_url()] == (plain.updated_at.isoformat(), [])
     for piece in hidden:
         assert SITE + piece.get_absolute_url() not in urls
+
+
+def test_a_piece_is_dated_by_its_latest_correction_or_update_since_its_last_edit(client, db):
+    piece = make_article()
+    make_article(section=piece.section)
+    address = SITE + piece.get_absolute_url()
+    later = piece.updated_at + timedelta(days=3)
+    make_correction(piece, published_at=piece.updated_at + timedelta(days=1))
+    update = make_correction(piece, kind="update", published_at=later)
+    assert datetime.fromisoformat(read_sitemap(client)[address][0]) == later
+
+    # A removed update no longer dates it; nor does a correction older than the last edit.
+    with committed():
+        Correction.objects.filter(pk=update.pk).update(removed_at=timezone.now())
+    assert datetime.fromisoformat(read_sitemap(client)[address][0]) == piece.updated_at + timedelta(
+        days=1
+    )
+    with committed():
+        Correction.objects.filter(article=piece).update(
+            published_at=piece.updated_at - timedelta(days=1)
+        )
+    assert datetime.fromisoformat(read_sitemap(client)[address][0]) == piece.updated_at
+
+
+def test_a_scheduled_piece_is_no_older_in_the_sitemap_than_its_going_public(client, db):
+    piece = make_article()
+    # Saved for the last time two hours before its publication time came.
+    with committed():
+        Article.objects.filter(pk=piece.pk).update(
+            updated_at=piece.published_at - timedelta(hours=2)
+        )
+    piece.refresh_from_db()
+    lastmod, _ = read_sitemap(client)[SITE + piece.get_absolute_url()]
+    assert datetime.fromisoformat(lastmod) == piece.published_at
 
 
 def test_the_sitemap_lists_sections_and_only_tags_and_writers_with_public_pieces(
