@@ -266,6 +266,7 @@ def picture_pages(live_server, picture):
         "cropped picture": f"/admin/articles/image/{picture.pk}/change/",
         "no-derivatives picture": f"/admin/articles/image/{reference.pk}/change/",
         "new picture": "/admin/articles/image/add/",
+        "deleting a picture in use": f"/admin/articles/image/{picture.pk}/delete/",
     }
 
 

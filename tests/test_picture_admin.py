@@ -3,12 +3,15 @@
 import json
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.admin.pictures import jpeg_renditions
-from articles.models import Image, Rendition
+from articles.models import Article, Image, Rendition
 
 from .factories import (
     admin_image_form,
@@ -16,6 +19,7 @@ from .factories import (
     make_article,
     make_contributor,
     make_image,
+    make_issue,
     make_reference_image,
 )
 
@@ -176,7 +180,8 @@ def test_a_contributors_unsubmitted_piece_is_counted_but_not_named(editor_client
 def test_a_picture_used_nowhere_says_so(editor_client):
     html = change_page(editor_client, make_image())
     assert (
-        "Not used yet: no piece has it as its hero image or in its text, and no contributor "
+        "Not used yet: no piece has it as its hero image or in its text, no issue as its cover, "
+        "and no contributor "
         "as their photo." in html
     )
 
@@ -187,14 +192,131 @@ def test_the_add_page_has_no_usage_and_says_the_crop_comes_after_saving(editor_c
     assert "Once the picture is saved, crop it here by dragging on it." in html
 
 
+def test_the_picture_page_lists_the_issues_it_is_the_cover_of(editor_client):
+    image = make_image()
+    issue = make_issue(volume=12, number=3, title="Spring 2026", cover=image)
+    html = change_page(editor_client, image)
+    uses = re.search(r'<ul class="picture-uses">(.*?)</ul>', html, re.S)[1]
+    link = f'<a href="/admin/articles/issue/{issue.pk}/change/">'
+    assert f"Cover of {link}Vol. 12, No. 3 · Spring 2026</a>" in uses
+
+
+# Deleting a picture: never one that something still shows.
+
+
+def delete_page(client, image, **data):
+    url = f"/admin/articles/image/{image.pk}/delete/"
+    response = client.post(url, data) if data else client.get(url)
+    assert response.status_code == 200
+    return unescape(response.content.decode())
+
+
+def test_a_picture_in_a_pieces_text_is_not_deleted_and_the_page_says_where_it_is_used(
+    editor_client,
+):
+    image = make_image(alt_text="Reading room at dawn")
+    piece = make_article(headline="Night buses return", body=f"[[picture {image.pk}]]")
+    html = delete_page(editor_client, image)
+    assert "“Reading room at dawn” cannot be deleted while it is used" in html
+    assert (
+        f'“Reading room at dawn” is in the text of <a href="/admin/articles/article/{piece.pk}/'
+        'change/">Night buses return</a>' in html
+    )
+    assert "Yes, I’m sure" not in html
+    # Sent anyway (an old tab, a crafted form): the same page, and the picture stays.
+    html = delete_page(editor_client, image, post="yes")
+    assert "cannot be deleted while it is used" in html
+    assert Image.objects.filter(pk=image.pk).exists()
+    assert list(Article.objects.get(pk=piece.pk).body_pictures.all()) == [image]
+
+
+def test_a_hero_an_issue_cover_and_a_photo_each_keep_their_picture(editor_client):
+    image = make_image(alt_text="The quad in snow")
+    piece = make_article(headline="Snow day", hero_image=image)
+    issue = make_issue(volume=2, number=1, title="Winter", cover=image)
+    ada = make_contributor(name="Ada Okafor", photo=image)
+    make_article(
+        headline="My secret draft", body=f"[[picture {image.pk}]]", status="draft",
+        with_contributors_only=True,
+    )  # fmt: skip
+    html = delete_page(editor_client, image, post="yes")
+    assert Image.objects.filter(pk=image.pk).exists()
+    for line in [
+        f'“The quad in snow” is the hero image of <a href="/admin/articles/article/{piece.pk}/',
+        f'“The quad in snow” is the cover of <a href="/admin/articles/issue/{issue.pk}/change/">'
+        "Vol. 2, No. 1 · Winter</a>",
+        f'“The quad in snow” is the photo of <a href="/admin/articles/contributor/{ada.pk}/'
+        'change/">Ada Okafor</a>',
+        "“The quad in snow” is in 1 piece a contributor has not submitted yet: theirs to change",
+    ]:
+        assert line in html
+    # A contributor's unsubmitted piece is theirs: counted, never named.
+    assert "My secret draft" not in html
+
+
+def test_hostile_names_on_the_refusal_stay_text(editor_client):
+    image = make_image(alt_text="<script>alert(1)</script>")
+    make_article(headline="<img src=x onerror=alert(2)>", hero_image=image)
+    html = editor_client.get(f"/admin/articles/image/{image.pk}/delete/").content.decode()
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
+
+
+def test_a_picture_used_nowhere_is_deleted_with_its_files(editor_client):
+    image = make_image()
+    original = image.file.path
+    html = delete_page(editor_client, image)
+    assert "Yes, I’m sure" in html
+    with committed():  # Its files go once the deletion is committed.
+        response = editor_client.post(f"/admin/articles/image/{image.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Image.objects.filter(pk=image.pk).exists()
+    assert not Path(original).exists()
+
+
+def test_deleting_a_selection_keeps_every_picture_while_any_is_used(editor_client):
+    used = make_image(alt_text="In use")
+    unused = make_image(alt_text="Not in use")
+    make_article(headline="Rowing club wins", hero_image=used)
+    data = {"action": "delete_selected", "_selected_action": [used.pk, unused.pk], "post": "yes"}
+    response = editor_client.post(LIST, data)
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert "These pictures cannot be deleted while some of them are used" in html
+    assert "“In use” is the hero image of" in html and "“Not in use” is" not in html
+    # Its links are underlined, as on the picture's own page.
+    assert '<ul class="picture-uses">' in html and "css/picture-crop" in html
+    assert Image.objects.filter(pk__in=[used.pk, unused.pk]).count() == 2
+
+    data["_selected_action"] = [unused.pk]
+    assert editor_client.post(LIST, data).status_code == 302
+    assert list(Image.objects.filter(pk__in=[used.pk, unused.pk])) == [used]
+
+
+def test_the_refusal_costs_the_same_queries_for_one_use_as_for_six(
+    editor_client, django_assert_max_num_queries
+):
+    counts = []
+    for uses in (1, 6):
+        image = make_image()
+        for n in range(uses):
+            make_article(headline=f"Piece {n}", hero_image=image, body=f"[[picture {image.pk}]]")
+            make_contributor(photo=image)
+        with CaptureQueriesContext(connection) as queries:
+            html = delete_page(editor_client, image)
+        assert html.count("is the hero image of") == uses
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
 def page_queries(editor_client, django_assert_num_queries, uses):
     image = make_image()
     for n in range(uses):
         make_article(headline=f"Piece {n}", hero_image=image)
         make_contributor(photo=image)
     # Session, user, the editor's permissions (two), the picture with its credit, the pieces
-    # and the people using it, and the credit inline's credit and picture.
-    with django_assert_num_queries(9):
+    # and the issues and people using it, and the credit inline's credit and picture.
+    with django_assert_num_queries(10):
         html = change_page(editor_client, image)
     assert html.count("Hero image of <a") == uses
 

@@ -2,16 +2,19 @@
 and the crop tool."""
 
 import json
+from collections import Counter
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q
+from django.db.models import Prefetch, Q
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html
 
 from .. import licenses
 from ..forms import ImageAdminForm, ImageCreditForm, pasted_credit_report
-from ..models import Article, Contributor, Image, ImageCredit, Rendition
+from ..models import Article, Contributor, Image, ImageCredit, Issue, Rendition
 from ..renditions import Recipe
 from .inlines import RequiredInline
 
@@ -64,6 +67,7 @@ def uses(image):
         .order_by("-updated_at", "-pk")
     )
     contributors = list(Contributor.objects.filter(photo=image).only("pk", "name"))
+    issues = list(Issue.objects.filter(cover=image))
     # A piece that leads with the picture is listed for that, whether or not its text shows it.
     heroes = [piece for piece in pieces if piece.hero_image_id == image.pk]
     in_text = [piece for piece in pieces if piece.hero_image_id != image.pk]
@@ -76,8 +80,73 @@ def uses(image):
             "unsubmitted": sum(piece.with_contributors_only for piece in heroes),
             "unsubmitted_in_text": sum(piece.with_contributors_only for piece in in_text),
             "contributors": contributors,
+            "issues": issues,
         },
     )
+
+
+def uses_refusing_deletion(images):
+    """What stops these pictures from being deleted, one line for each use, by picture: a piece
+    (hero or text), an issue's cover, a contributor's photo would lose it without a word in its
+    history. Four queries, however many pictures."""
+    pks = [image.pk for image in images]
+    named = {image.pk: f"“{image}”" for image in images}
+    lines = []
+    pieces = (
+        Article.objects.filter(Q(hero_image__in=pks) | Q(body_pictures__in=pks))
+        .distinct()
+        .only("pk", "headline", "status", "published_at", "with_contributors_only", "hero_image")
+        .prefetch_related(Prefetch("body_pictures", queryset=Image.objects.only("pk")))
+        .order_by("headline", "pk")
+    )
+    unsubmitted = Counter()
+    for piece in pieces:
+        shown = {image.pk for image in piece.body_pictures.all()} & set(pks)
+        for pk, where in [
+            (piece.hero_image_id, "the hero image of"),
+            *((pk, "in the text of") for pk in sorted(shown)),
+        ]:
+            if pk not in named:
+                continue
+            if piece.with_contributors_only:
+                unsubmitted[pk] += 1
+                continue
+            lines.append(
+                format_html(
+                    '{} is {} <a href="{}">{}</a> {}',
+                    named[pk],
+                    where,
+                    reverse("admin:articles_article_change", args=[piece.pk]),
+                    piece.headline,
+                    render_to_string(
+                        "admin/articles/image/includes/use_status.html", {"piece": piece}
+                    ).strip(),
+                )
+            )
+    for pk, count in sorted(unsubmitted.items()):
+        lines.append(
+            f"{named[pk]} is in {count} piece{pluralize(count)} a contributor has not submitted "
+            "yet: theirs to change"
+        )
+    for issue in Issue.objects.filter(cover__in=pks).order_by("-date", "pk"):
+        lines.append(
+            format_html(
+                '{} is the cover of <a href="{}">{}</a>',
+                named[issue.cover_id],
+                reverse("admin:articles_issue_change", args=[issue.pk]),
+                issue,
+            )
+        )
+    for contributor in Contributor.objects.filter(photo__in=pks).only("pk", "name", "photo"):
+        lines.append(
+            format_html(
+                '{} is the photo of <a href="{}">{}</a>',
+                named[contributor.photo_id],
+                reverse("admin:articles_contributor_change", args=[contributor.pk]),
+                contributor.name,
+            )
+        )
+    return lines
 
 
 def crop_refusal(terms):
@@ -260,6 +329,12 @@ class ImageAdmin(admin.ModelAdmin):
     def credit_line(self, image):
         credit = getattr(image, "credit", None)
         return credit.line() if credit else "No credit yet"
+
+    def get_deleted_objects(self, objs, request):
+        # A picture still in use is not deleted: what shows it would lose it silently, and a
+        # piece's text would name a picture that no longer exists. The page lists each use.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms_needed, [*protected, *uses_refusing_deletion(list(objs))]
 
     def save_model(self, request, obj, form, change):
         if not change:
