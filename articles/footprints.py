@@ -101,6 +101,9 @@ def pages_to_forget(changes):
             Image.objects.filter(pk__in=changes.pictures, shown_in_body_of__in=public)
             .values_list("pk")
         )  # fmt: skip
+        if shown:
+            # The sitemap lists each public piece's pictures by their renditions' addresses.
+            tags.add("sitemap")
         shown |= set(
             Contributor.objects.filter(photo__in=changes.pictures, bylines__article__in=public)
             .values_list("photo_id")

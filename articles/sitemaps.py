@@ -7,17 +7,18 @@ nor the name of a tag or a person known only from drafts reaches a search engine
 from urllib.parse import urljoin
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Prefetch
 from django.urls import reverse
 from taggit.models import Tag
 
 from . import pagetags
 from .feeds import feed_picture
-from .models import Article, Contributor, Correction, Issue, Section, Series
+from .models import Article, Contributor, Correction, Image, Issue, Section, Series
 
 
 class ArticleSitemap(Sitemap):
-    """Each public piece, when it last changed or was corrected, and its picture (Google's
-    image extension)."""
+    """Each public piece, when it last changed or was corrected, and its pictures, hero and
+    inline (Google's image extension)."""
 
     def items(self):
         # One tag for the whole list: any public piece changing forgets the sitemap.
@@ -28,6 +29,7 @@ class ArticleSitemap(Sitemap):
             Article.objects.public()
             .defer("body", "body_html")
             .select_related("hero_image")
+            .prefetch_related(Prefetch("body_pictures", queryset=Image.objects.order_by("pk")))
             .annotate(corrected_at=corrections)
         )
 
@@ -42,9 +44,14 @@ class ArticleSitemap(Sitemap):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         root = f"{self.get_protocol(protocol)}://{self.get_domain(site)}/"
         for url in urls:
-            image = url["item"].hero_image
+            article = url["item"]
+            # The hero first, then each picture its text shows, once.
+            pictures = {image.pk: image for image in [article.hero_image] if image}
+            pictures.update((image.pk, image) for image in article.body_pictures.all())
             # urljoin keeps a picture stored elsewhere at its own absolute address.
-            url["images"] = [urljoin(root, feed_picture(image).file.url)] if image else []
+            url["images"] = [
+                urljoin(root, feed_picture(image).file.url) for image in pictures.values()
+            ]
         return urls
 
 

@@ -672,8 +672,10 @@ def test_a_change_to_a_body_picture_forgets_the_pages_that_show_it():
     draft_only = make_image()
     make_article(status=S.DRAFT, body=f"[[picture {draft_only.pk}]]")
     tags = footprints.pages_to_forget(derived.Changes(pictures={image.pk, draft_only.pk}))
-    assert f"i{image.pk}" in tags
+    assert f"i{image.pk}" in tags and "sitemap" in tags
     assert f"i{draft_only.pk}" not in tags
+    # A picture only a draft shows is in no page a reader has: the sitemap is kept too.
+    assert footprints.pages_to_forget(derived.Changes(pictures={draft_only.pk})) == set()
 
 
 def test_a_contributors_upload_can_be_shown_once_they_save_the_piece_with_it(ada, writer):

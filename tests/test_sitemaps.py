@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article, Correction
+from articles.feeds import feed_picture
+from articles.models import Article, Correction, Image
 
 from .factories import (
     REFERENCE_HEADLINE,
@@ -108,6 +109,21 @@ def test_the_sitemap_lists_public_pieces_with_lastmod_and_picture(client, refere
         assert SITE + piece.get_absolute_url() not in urls
 
 
+def test_a_piece_lists_its_hero_then_each_picture_its_text_shows_once(client, reference):
+    inline, gallery = make_image(), make_image()
+    hero = reference.hero_image
+    piece = make_article(
+        hero_image=hero,
+        body=f"[[picture {inline.pk}]]\n\n[[gallery {gallery.pk} {hero.pk} {inline.pk}]]",
+    )
+    _, pictures = read_sitemap(client)[SITE + piece.get_absolute_url()]
+    # As stored, their renditions made.
+    stored = [Image.objects.get(pk=image.pk) for image in (hero, inline, gallery)]
+    expected = [feed_picture(image).file.url for image in stored]
+    assert all("/renditions/" in url for url in expected)
+    assert pictures == [SITE + url for url in expected]
+
+
 def test_a_piece_is_dated_by_its_latest_correction_or_update_since_its_last_edit(client, db):
     piece = make_article()
     make_article(section=piece.section)
@@ -182,6 +198,7 @@ def _add_pieces(count, reference):
             bylines=[(reference.contributors.get(), ""), (make_contributor(), "")],
             tags=["Mali", f"Extra {n}"],
             hero_image=make_image(),
+            body=f"[[gallery {make_image().pk} {make_image().pk}]]",
         )
 
 
@@ -192,9 +209,9 @@ def test_the_sitemap_runs_the_same_queries_with_3_pieces_as_with_60(client, refe
     assert Article.objects.public().count() == 60
     assert _count_queries(client, "/sitemap.xml") == with_3
     assert len(read_sitemap(client)) > 60
-    # Two for each kind of page (a count and the rows), one for the pieces' pictures; the
-    # series with a public part are one kind more.
-    assert with_3 <= 11
+    # Two for each kind of page (a count and the rows), one for the pictures the pieces' texts
+    # show; the series with a public part are one kind more.
+    assert with_3 <= 12
 
 
 def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out_of_private_pages(client, db):
