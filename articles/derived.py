@@ -30,6 +30,7 @@ from .models import (
     Byline,
     Contributor,
     Correction,
+    HeldDocument,
     Image,
     ImageCredit,
     Issue,
@@ -277,8 +278,9 @@ def image_deleted(sender, instance, **kwargs):
     note("pictures", instance.pk)
 
 
-def held_picture_deleted(sender, instance, **kwargs):
-    # A held picture that became a library picture was copied; its own file goes either way.
+def held_file_deleted(sender, instance, **kwargs):
+    # A held picture that became a library picture was copied, and a held document read again;
+    # its own file goes either way.
     if instance.file:
         note("files", instance.file.name)
 
@@ -390,7 +392,8 @@ WATCHED = [
     (post_save, ImageCredit, credit_changed),
     (post_delete, ImageCredit, credit_changed),
     (post_delete, Rendition, rendition_deleted),
-    (post_delete, PendingUpload, held_picture_deleted),
+    (post_delete, PendingUpload, held_file_deleted),
+    (post_delete, HeldDocument, held_file_deleted),
     (post_save, Contributor, contributor_saved),
     (post_delete, Contributor, contributor_deleted),
     (post_save, Section, section_changed),

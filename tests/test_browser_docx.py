@@ -11,7 +11,7 @@ from articles.models import Image
 
 from . import admin_checks, docx_files
 from .factories import committed, jpeg_bytes, make_draft, make_section, make_writer
-from .test_browser import VIEWPORTS, accessibility_problems
+from .test_browser import VIEWPORTS, accessibility_problems, axe_violations
 from .test_browser_writing import open_page, preview_of, writing_page  # noqa: F401
 from .test_html_validity import assert_valid
 from .tools import sign_in
@@ -63,6 +63,33 @@ def test_a_contributor_starts_a_piece_from_a_word_file_and_sees_it(desk, open_pa
     expect(preview.locator("table td").first).to_have_text("2025")
     expect(preview.locator("figure img")).to_have_count(1)
     expect(page.locator(".message.warning")).to_contain_text("awaiting its credit")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_file_chosen_on_a_form_with_an_error_is_kept_for_the_next_try(
+    axe, vnu, desk, new_page, width, tmp_path
+):
+    page = signed_in_page(new_page, desk, viewport=VIEWPORTS[width], bypass_csp=True)
+    page.goto(f"{desk.url}/submit/new/")
+    page.get_by_label("Start from a Word or Google Docs file").set_input_files(
+        {"name": "swifts.docx", "mimeType": DOCX, "buffer": docx_files.structured_docx()}
+    )
+    page.locator("textarea[name=body]").fill("A line typed first.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("alert").first).to_contain_text("The file you chose is kept.")
+    expect(page.get_by_text("Kept from your last try: swifts.docx.")).to_be_visible()
+    # The page as it stands with the kept file: accessible, valid, and as a writer sees it.
+    assert_valid(vnu, {f"kept-file-{width}px": page.content()}, tmp_path)
+    violations = [f"{v['id']}: {v['help']}" for v in axe_violations(page, axe)]
+    assert not violations, "\n".join(violations)
+    page.locator(".kept-file").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / f"kept-file-{width}.png"))
+
+    # The writer empties the text box, as the note by the file asks, and saves again.
+    page.locator("textarea[name=body]").fill("")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_label("Headline")).to_have_value("Counting Swifts Over the Old Mill")
+    expect(page.locator("textarea[name=body]")).to_contain_text("## How the count works")
 
 
 def signed_in_page(new_page, desk, **options):

@@ -2,19 +2,22 @@
 and every kind of file that must be refused with nothing stored."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import workflow
-from articles.models import Article, Image, PendingUpload
+from articles.models import Article, HeldDocument, Image, PendingUpload
 from articles.word import read_document
 from articles.word.checks import MAX_BYTES
 
 from . import docx_files
-from .factories import make_draft, make_section
+from .factories import committed, make_draft, make_section, make_writer
 
 pytestmark = pytest.mark.django_db
 NEW = reverse("articles:submit_new")
@@ -253,6 +256,113 @@ def test_a_document_may_not_show_someone_elses_picture(ada):
     assert not Article.objects.exists()
 
 
+# --- A file kept from a try with an error ----------------------------------------------------
+
+
+def kept_key(response):
+    """The key of the document the page carries to its next try."""
+    return re.search(r'name="held_document" value="([0-9a-f-]+)"', response.content.decode())[1]
+
+
+def test_a_file_read_on_a_form_with_another_error_is_kept_and_used_on_the_next_try(
+    ada, writer, settings
+):
+    response = start_from(
+        ada, docx_files.picture_docx(), name="Swifts.docx", body="Typed before choosing"
+    )
+    page = response.content.decode()
+    assert "The text box has words in it already" in page
+    assert "Kept from your last try: <strong>Swifts.docx</strong>" in page
+    assert "The file you chose is kept." in page
+    held = HeldDocument.objects.get()
+    assert held.uploaded_by == writer
+    # Nothing of the document is a picture or a piece yet.
+    assert not Image.objects.exists() and not Article.objects.exists()
+
+    with committed():
+        response = ada.post(
+            NEW, {"headline": "", "body": "", "save": "", "held_document": kept_key(response)}
+        )
+    assert response.status_code == 302
+    piece, image = new_piece(), Image.objects.get()
+    assert piece.headline == "Swifts"
+    assert f"[[picture {image.pk}]]" in piece.body
+    # Used, it is gone with its file.
+    assert not HeldDocument.objects.exists()
+    assert not (settings.MEDIA_ROOT / held.file.name).exists()
+
+
+def test_a_file_chosen_with_submit_is_kept_for_saving_the_draft(ada):
+    response = start_from(
+        ada, docx_files.plain_docx("Words."), submit="", own_work="on", section=make_section().pk
+    )
+    assert "read it through before you submit" in response.content.decode()
+    ada.post(NEW, {"headline": "", "body": "", "save": "", "held_document": kept_key(response)})
+    assert new_piece().body == "Words."
+
+
+def test_a_kept_file_can_be_set_aside(ada):
+    response = start_from(ada, docx_files.plain_docx("From the file."), body="Typed")
+    with committed():
+        ada.post(
+            NEW,
+            {
+                "headline": "Typed after all",
+                "body": "Typed",
+                "save": "",
+                "held_document": kept_key(response),
+                "drop_document": "on",
+            },
+        )
+    assert (new_piece().headline, new_piece().body) == ("Typed after all", "Typed")
+    assert not HeldDocument.objects.exists()
+
+
+def test_another_file_chosen_replaces_the_kept_one(ada):
+    response = start_from(ada, docx_files.plain_docx("The first."), body="Typed")
+    first = HeldDocument.objects.get()
+    response = start_from(
+        ada, docx_files.plain_docx("The second."), body="Typed", held_document=kept_key(response)
+    )
+    second = HeldDocument.objects.get()
+    assert second.pk != first.pk and kept_key(response) == str(second.key)
+
+
+def test_a_kept_file_is_only_its_choosers(ada):
+    start_from(ada, docx_files.plain_docx("Hers."), body="Typed")
+    key = HeldDocument.objects.get().key
+    bo = Client()
+    bo.force_login(make_writer("bo"))
+    response = bo.post(NEW, {"headline": "", "body": "", "save": "", "held_document": key})
+    assert "The file you chose earlier is no longer kept" in response.content.decode()
+    assert "Hers." not in response.content.decode()
+    assert not Article.objects.exists() and HeldDocument.objects.count() == 1
+
+
+def test_a_file_kept_past_two_days_is_asked_for_again_and_cleared_away(ada):
+    response = start_from(ada, docx_files.plain_docx("Old."), body="Typed")
+    key = kept_key(response)
+    HeldDocument.objects.update(created_at=timezone.now() - timedelta(days=3))
+    # Anyone's next kept file clears away those kept too long.
+    start_from(ada, docx_files.plain_docx("New."), body="Typed")
+    assert HeldDocument.objects.count() == 1
+    response = ada.post(NEW, {"headline": "", "body": "", "save": "", "held_document": key})
+    assert "The file you chose earlier is no longer kept" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_a_file_refused_for_what_it_holds_is_not_kept(ada):
+    from .factories import make_image
+
+    theirs = make_image()
+    data = docx_files.plain_docx("Look:", f"[[picture {theirs.pk}]]")
+    response = start_from(ada, data, headline="Borrowed")
+    page = response.content.decode()
+    assert "is not one you can use" in page
+    assert 'name="held_document"' not in page and "Kept from your last try" not in page
+    assert not HeldDocument.objects.exists()
+
+
 # --- Replacing a draft's text ---------------------------------------------------------------
 
 
@@ -275,6 +385,30 @@ def test_replacing_needs_the_tick_box(ada, writer):
     piece = make_draft(writer, body="The old text.")
     response = ada.post(replace_url(piece), replacing(piece, docx_files.plain_docx("New.")))
     assert "Tick “Replace my text”" in response.content.decode()
+    piece.refresh_from_db()
+    assert piece.body == "The old text."
+
+
+def test_a_file_chosen_without_the_tick_is_kept_until_it_is_ticked(ada, writer):
+    piece = make_draft(writer, body="The old text.")
+    response = ada.post(replace_url(piece), replacing(piece, docx_files.plain_docx("New.")))
+    page = response.content.decode()
+    assert "Kept from your last try: <strong>piece.docx</strong>" in page
+    key = kept_key(response)
+    with committed():
+        ada.post(
+            replace_url(piece),
+            {"opened_version": piece.version, "held_document": key, "replace": "on"},
+        )
+    piece.refresh_from_db()
+    assert piece.body == "New."
+    assert not HeldDocument.objects.exists()
+
+
+def test_replacing_without_a_file_asks_for_one(ada, writer):
+    piece = make_draft(writer, body="The old text.")
+    response = ada.post(replace_url(piece), {"opened_version": piece.version, "replace": "on"})
+    assert "Choose the Word or Google Docs file whose text" in response.content.decode()
     piece.refresh_from_db()
     assert piece.body == "The old text."
 
@@ -313,7 +447,8 @@ def stored(settings):
     files = sorted(str(p) for p in settings.MEDIA_ROOT.rglob("*") if p.is_file())
     if not settings.MEDIA_ROOT.exists():
         files = []
-    return (Image.objects.count(), PendingUpload.objects.count(), Article.objects.count(), files)
+    rows = [model.objects.count() for model in (Image, PendingUpload, HeldDocument, Article)]
+    return (*rows, files)
 
 
 BAD_FILES = {

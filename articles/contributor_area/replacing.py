@@ -26,6 +26,7 @@ def replace_text(request, pk):
         try:
             document = form.save(request)
         except EditConflict as conflict:
+            # Reloading opens the current version, and a page loaded anew keeps no file.
             form.add_error(None, f"{conflict} Choose the file again to replace the text.")
         else:
             messages.success(
@@ -34,4 +35,6 @@ def replace_text(request, pk):
                 "piece's history.",
             )
             return redirect("articles:submit_edit", article.pk)
+    elif request.method == "POST":
+        form.hold_document()
     return render(request, "articles/submit/replace_text.html", {"form": form, "article": article})

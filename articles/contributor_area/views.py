@@ -144,6 +144,7 @@ def new_piece(request):
                 Autosave.objects.filter(user=request.user, article=None).delete()
             return after_save(request, article, form)
         form.hold_picture()
+        form.hold_document()
     return render(request, "articles/submit/edit.html", {"form": form, "submit_form": submit_form})
 
 

@@ -3,6 +3,7 @@
 from .autosave import Autosave
 from .content import Article, ArticleQuerySet, EditConflict, Section, SlugHistory
 from .contributors import Byline, Contributor
+from .documents import HeldDocument
 from .editorial import Comment, Invitation, PreviewLink, StatusChange, Submission
 from .images import CreditAudit, Image, ImageCredit, PendingUpload, image_upload_to
 from .imported import ImportedItem, OldAddress
@@ -28,6 +29,7 @@ __all__ = [
     "Correction",
     "CreditAudit",
     "EditConflict",
+    "HeldDocument",
     "Image",
     "ImageCredit",
     "ImportedItem",
