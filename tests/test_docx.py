@@ -252,8 +252,12 @@ def test_a_document_may_not_show_someone_elses_picture(ada):
     theirs = make_image()
     data = docx_files.plain_docx("Look:", f"[[picture {theirs.pk}]]")
     response = start_from(ada, data, headline="Borrowed")
-    assert f"Picture {theirs.pk} is not one you can use" in response.content.decode()
+    page = response.content.decode()
+    assert f"Picture {theirs.pk} is not one you can use" in page
     assert not Article.objects.exists()
+    # Refused for what it holds, the file is not kept: it would be refused again.
+    assert 'name="held_document"' not in page and "Kept from your last try" not in page
+    assert not HeldDocument.objects.exists()
 
 
 # --- A file kept from a try with an error ----------------------------------------------------
@@ -349,18 +353,6 @@ def test_a_file_kept_past_two_days_is_asked_for_again_and_cleared_away(ada):
     response = ada.post(NEW, {"headline": "", "body": "", "save": "", "held_document": key})
     assert "The file you chose earlier is no longer kept" in response.content.decode()
     assert not Article.objects.exists()
-
-
-def test_a_file_refused_for_what_it_holds_is_not_kept(ada):
-    from .factories import make_image
-
-    theirs = make_image()
-    data = docx_files.plain_docx("Look:", f"[[picture {theirs.pk}]]")
-    response = start_from(ada, data, headline="Borrowed")
-    page = response.content.decode()
-    assert "is not one you can use" in page
-    assert 'name="held_document"' not in page and "Kept from your last try" not in page
-    assert not HeldDocument.objects.exists()
 
 
 # --- Replacing a draft's text ---------------------------------------------------------------
