@@ -38,9 +38,14 @@ def accessibility_problems(page, axe, base_url, pages):
     problems = []
     for name, path in pages.items():
         assert page.goto(base_url + path).ok, f"{name} did not load"
-        page.add_script_tag(path=str(axe))
-        problems += [f"{name}: {v}" for v in page.evaluate(AXE_VIOLATIONS, AXE_OPTIONS)]
+        problems += problems_here(page, axe, name)
     return problems
+
+
+def problems_here(page, axe, name):
+    """axe-core's violations on the page as it stands (it adds axe's script to the page)."""
+    page.add_script_tag(path=str(axe))
+    return [f"{name}: {v}" for v in page.evaluate(AXE_VIOLATIONS, AXE_OPTIONS)]
 
 
 def pages_as_sent_and_shown(page, base_url, pages, label):
@@ -50,9 +55,14 @@ def pages_as_sent_and_shown(page, base_url, pages, label):
         slug = name.replace(" ", "-")
         response = page.goto(base_url + path)
         found[f"{slug}-as-sent"] = response.text()
-        page.evaluate(SELECT2_BOXES)
-        found[f"{slug}-{label}"] = DJANGO_INLINE_AUTOCOMPLETE.sub(r"\1", page.content())
+        found[f"{slug}-{label}"] = html_here(page)
     return found
+
+
+def html_here(page):
+    """The page's HTML as it stands, for the Nu checker (select2's boxes taken out of it)."""
+    page.evaluate(SELECT2_BOXES)
+    return DJANGO_INLINE_AUTOCOMPLETE.sub(r"\1", page.content())
 
 
 def signed_in_as_editor(new_page, url, username="eve", **options):

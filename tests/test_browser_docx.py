@@ -10,7 +10,14 @@ from playwright.sync_api import expect
 from articles.models import Image
 
 from . import admin_checks, docx_files
-from .factories import committed, jpeg_bytes, make_draft, make_section, make_writer
+from .factories import (
+    committed,
+    jpeg_bytes,
+    make_draft,
+    make_editor,
+    make_section,
+    make_writer,
+)
 from .test_browser import VIEWPORTS, accessibility_problems, axe_violations
 from .test_browser_writing import open_page, preview_of, writing_page  # noqa: F401
 from .test_html_validity import assert_valid
@@ -90,6 +97,38 @@ def test_a_file_chosen_on_a_form_with_an_error_is_kept_for_the_next_try(
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_label("Headline")).to_have_value("Counting Swifts Over the Old Mill")
     expect(page.locator("textarea[name=body]")).to_contain_text("## How the count works")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_editor_who_forgets_the_tick_keeps_the_file_and_ticks_it(
+    axe, vnu, desk, live_server, new_page, width, tmp_path
+):
+    make_editor("eve")
+    piece = make_draft(make_writer("bo"), headline="The river report", body="The old text.")
+    page = admin_checks.signed_in_as_editor(
+        new_page, live_server.url, viewport=VIEWPORTS[width], bypass_csp=True
+    )
+    page.goto(f"{live_server.url}/admin/articles/article/{piece.pk}/change/")
+    page.get_by_text("Replace the text from a file", exact=True).click()
+    page.locator("input[name=document]").set_input_files(
+        {"name": "river.docx", "mimeType": DOCX, "buffer": docx_files.plain_docx("The new text.")}
+    )
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".errornote")).to_be_visible()
+    kept = page.locator(".kept-file")
+    expect(kept).to_contain_text("Kept from your last try: river.docx.")
+    # The page as it stands with the kept file: valid, accessible, and as an editor sees it.
+    html = admin_checks.html_here(page)
+    problems = admin_checks.problems_here(page, axe, "kept file")
+    assert not problems, "\n".join(problems)
+    assert_valid(vnu, {f"admin-kept-file-{width}px": html}, tmp_path)
+    kept.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / f"admin-kept-file-{width}.png"))
+
+    page.get_by_label("Replace my text").check()
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator("textarea[name=body]")).to_have_value("The new text.")
 
 
 def signed_in_page(new_page, desk, **options):

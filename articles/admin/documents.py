@@ -8,13 +8,14 @@ from ..forms import DECISION_PREFIX, ArticleAdminForm
 from ..models import Article
 from ..models.content import unique_slug
 from ..word import HELP_TEXT, DocumentField, report, save_pictures
+from ..word.kept import KeptDocument
 
 FIELDSET_NEW = "Start from a file"
 FIELDSET_CHANGE = "Replace the text from a file"
-FIELDS = ["document", "replace_text"]
+FIELDS = ["document", "held_document", "replace_text"]
 
 
-class ArticleDocumentForm(ArticleAdminForm):
+class ArticleDocumentForm(ArticleAdminForm, KeptDocument):
     document = DocumentField(required=False, help_text=HELP_TEXT)
     replace_text = forms.BooleanField(
         label="Replace my text",
@@ -39,6 +40,16 @@ class ArticleDocumentForm(ArticleAdminForm):
             )
             for name in ("headline", "slug", "body"):
                 self.fields[name].required = False
+        self.user = self.editor
+        self.keep_documents(self.data if self.is_bound else None)
+        self.fields["held_document"].widget.template_name = "admin/widgets/kept_document.html"
+
+    def is_valid(self):
+        valid = super().is_valid()
+        # Kept even when this form is valid: a byline or another inline may still send the page
+        # back. Saved, the piece forgets it (save_document).
+        self.hold_document()
+        return valid
 
     def chosen_document(self):
         """The document the form brought in, once it is valid; None without one."""
@@ -46,7 +57,7 @@ class ArticleDocumentForm(ArticleAdminForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        document = cleaned_data.get("document")
+        document = self.document_to_use(cleaned_data)
         if not document:
             if not self.instance.pk:
                 for name in ("headline", "slug", "body"):
@@ -57,7 +68,7 @@ class ArticleDocumentForm(ArticleAdminForm):
             self.add_error(
                 "replace_text",
                 "Tick “Replace my text” to confirm that the document's text should replace "
-                "the piece's. Choose the file again with it.",
+                "the piece's.",
             )
         if self.data.get(f"{DECISION_PREFIX}-action"):
             self.add_error(
@@ -72,7 +83,7 @@ class ArticleDocumentForm(ArticleAdminForm):
             )
         refused = body_pictures.refused_references(document.body(), self.editor, self.instance)
         if refused:
-            self.add_error("document", refused)
+            self.refuse_document(refused)
         headline = cleaned_data.get("headline") or document.heading or "A piece from a file"
         cleaned_data["headline"] = headline[: Article._meta.get_field("headline").max_length]
         if not self.instance.pk and not cleaned_data.get("slug"):
@@ -84,6 +95,7 @@ class ArticleDocumentForm(ArticleAdminForm):
 
     def save_document(self, request):
         """Save the document's pictures and put them in the body, before the piece is saved."""
+        self.forget_kept_document()
         document = self.chosen_document()
         if document is None:
             return
@@ -98,6 +110,6 @@ class ArticleDocumentForm(ArticleAdminForm):
 def with_document_fields(fieldsets, article):
     """The piece's fieldsets with the file's, after the words."""
     name = FIELDSET_CHANGE if article is not None else FIELDSET_NEW
-    fields = FIELDS if article is not None else ["document"]
+    fields = FIELDS if article is not None else ["document", "held_document"]
     shown = {"fields": fields, "classes": ["collapse"] if article is not None else []}
     return [fieldsets[0], (name, shown), *fieldsets[1:]]

@@ -3,20 +3,18 @@
 The file is checked and converted while the form is validated (articles/word/), so a file that
 cannot be used is refused with the rest of the form's errors and nothing is stored; its pictures
 are saved with the piece, as the writer's pictures awaiting their credits. A file that could be
-read, on a form that came back with another error, is kept (held.py) and read again on the next
-try, so that it need not be chosen twice.
+read, on a form that came back with another error, is kept (articles/word/kept.py).
 """
 
 from pathlib import PurePosixPath
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from .. import body_pictures
-from ..models import Article, HeldDocument
-from ..word import HELP_TEXT, DocumentField, read_document, report, save_pictures
+from ..models import Article
+from ..word import HELP_TEXT, DocumentField, report, save_pictures
+from ..word.kept import KeptDocument
 from .forms import PieceForm
-from .held import HELD_DOCUMENT_LOST, held_file, held_upload, hold_document
 
 HEADLINE_NEEDED = "Give the piece a headline."
 CHOOSE_A_FILE = "Choose the Word or Google Docs file whose text should replace the piece's."
@@ -33,73 +31,6 @@ def refused_pictures(document, user, article=None):
     return body_pictures.refused_references(document.body(), user, article)
 
 
-class KeptDocument(forms.Form):
-    """A form's document, kept from a try that came back with an error until the next one.
-
-    `kept_document` is the HeldDocument the form carries the key of (None without one); the
-    view calls `hold_document()` when the form has errors, and `forget_kept_document()` in the
-    transaction that saves it.
-    """
-
-    # The key of a document kept from an earlier try of this form (see held.py).
-    held_document = forms.CharField(widget=forms.HiddenInput, required=False)
-    drop_document = forms.BooleanField(
-        label="Do not use this file",
-        required=False,
-    )
-
-    def keep_documents(self, data):
-        """Find the document an earlier try kept; before the form's own __init__."""
-        self.kept_document, self.kept_document_lost = (None, False)
-        # A file that can be read, chosen on this try, and whether its content was refused.
-        self.fresh_document, self.document_refused = None, False
-        if data is not None:
-            self.kept_document, self.kept_document_lost = held_upload(
-                data.get("held_document"), self.user, HeldDocument
-            )
-
-    def document_to_use(self, cleaned_data):
-        """The document this try brings, in cleaned_data["document"]: a file chosen now, else
-        the one kept from the last try, unless it was set aside. None without one."""
-        chosen = cleaned_data.get("document")
-        if chosen:
-            self.fresh_document = chosen
-            return chosen
-        if "document" in self.errors or cleaned_data.get("drop_document"):
-            return None
-        if self.kept_document_lost:
-            self.add_error("document", HELD_DOCUMENT_LOST)
-        elif self.kept_document:
-            try:
-                cleaned_data["document"] = read_document(held_file(self.kept_document))
-            except ValidationError as refusal:
-                self.add_error("document", refusal)
-            return cleaned_data.get("document")
-        return None
-
-    def refuse_document(self, message):
-        """Refuse the document for what it holds: kept, it would be refused again."""
-        self.document_refused = True
-        self.add_error("document", message)
-
-    def hold_document(self):
-        """After a try with errors: keep the file chosen in it if it could be read, or set the
-        kept one aside if the writer asked."""
-        if self.is_bound and self.data.get("drop_document") and self.kept_document:
-            self.forget_kept_document()
-        if self.fresh_document is None or self.document_refused:
-            return
-        self.kept_document = hold_document(
-            self.files["document"], self.user, replacing=self.kept_document
-        )
-        self.kept_document_lost = False
-
-    def forget_kept_document(self):
-        if self.kept_document:
-            self.kept_document.delete()
-            self.kept_document = None
-
-
 class NewPieceForm(PieceForm, KeptDocument):
     """A new piece, which may start from a Word or Google Docs file."""
 
@@ -110,9 +41,8 @@ class NewPieceForm(PieceForm, KeptDocument):
     )
 
     def __init__(self, data=None, *args, user=None, **kwargs):
-        self.user = user
-        self.keep_documents(data)
         super().__init__(data, *args, user=user, **kwargs)
+        self.keep_documents(data)
         # A document's heading may be the headline; without one it is asked for in clean().
         self.fields["headline"].required = False
 
@@ -179,10 +109,10 @@ class ReplaceTextForm(KeptDocument):
 
     def __init__(self, data=None, files=None, *, user, article, **kwargs):
         kwargs.setdefault("label_suffix", "")
+        super().__init__(data, files, **kwargs)
         self.user = user
         self.article = article
         self.keep_documents(data)
-        super().__init__(data, files, **kwargs)
         self.initial.setdefault("opened_version", article.version)
 
     def clean(self):
