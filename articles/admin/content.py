@@ -214,7 +214,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         elif not change:
             obj.created_by = request.user
         # A Word or Google Docs file's pictures, before the piece whose body shows them.
-        form.save_document(request)
+        form.save_document(request, obj)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

@@ -7,7 +7,7 @@ from .. import body_pictures
 from ..forms import DECISION_PREFIX, ArticleAdminForm
 from ..models import Article
 from ..models.content import unique_slug
-from ..word import HELP_TEXT, DocumentField, report, save_pictures
+from ..word import HELP_TEXT, DocumentField
 from ..word.kept import KeptDocument
 
 FIELDSET_NEW = "Start from a file"
@@ -51,10 +51,6 @@ class ArticleDocumentForm(ArticleAdminForm, KeptDocument):
         self.hold_document()
         return valid
 
-    def chosen_document(self):
-        """The document the form brought in, once it is valid; None without one."""
-        return getattr(self, "cleaned_data", {}).get("document") or None
-
     def clean(self):
         cleaned_data = super().clean()
         document = self.document_to_use(cleaned_data)
@@ -93,18 +89,10 @@ class ArticleDocumentForm(ArticleAdminForm, KeptDocument):
         cleaned_data["body"] = document.body(headline=cleaned_data["headline"])
         return cleaned_data
 
-    def save_document(self, request):
-        """Save the document's pictures and put them in the body, before the piece is saved."""
-        self.forget_kept_document()
-        document = self.chosen_document()
-        if document is None:
-            return
-        images = save_pictures(document, request.user)
-        article = self.instance
-        article.body = document.body([image.pk for image in images], headline=article.headline)
-        if article.pk:
+    def save_document(self, request, article):
+        """The document's pictures saved and its text in the body, before the piece is saved."""
+        if super().save_document(request, article) and article.pk:
             article._change_reason = "Text replaced from a file"
-        report(request, document, images)
 
 
 def with_document_fields(fieldsets, article):

@@ -12,7 +12,7 @@ from django import forms
 
 from .. import body_pictures
 from ..models import Article
-from ..word import HELP_TEXT, DocumentField, report, save_pictures
+from ..word import HELP_TEXT, DocumentField
 from ..word.kept import KeptDocument
 from .forms import PieceForm
 
@@ -46,10 +46,6 @@ class NewPieceForm(PieceForm, KeptDocument):
         # A document's heading may be the headline; without one it is asked for in clean().
         self.fields["headline"].required = False
 
-    def chosen_document(self):
-        """The document the form brought in, once it is valid; None without one."""
-        return getattr(self, "cleaned_data", {}).get("document") or None
-
     def clean(self):
         cleaned_data = super().clean()
         document = self.document_to_use(cleaned_data)
@@ -76,18 +72,6 @@ class NewPieceForm(PieceForm, KeptDocument):
         cleaned_data["headline"] = headline
         cleaned_data["body"] = document.body(headline=headline)
         return cleaned_data
-
-    def save_document(self, request):
-        """Save the document's pictures and put them in the body; say what came in. In the
-        transaction that saves the piece, before the piece."""
-        self.forget_kept_document()
-        document = self.chosen_document()
-        if document is None:
-            return
-        images = save_pictures(document, request.user)
-        article = self.instance
-        article.body = document.body([image.pk for image in images], headline=article.headline)
-        report(request, document, images)
 
 
 class ReplaceTextForm(KeptDocument):
@@ -128,18 +112,13 @@ class ReplaceTextForm(KeptDocument):
 
     def save(self, request):
         """Replace the piece's text, or raise EditConflict if it was saved since it was opened."""
-        document = self.cleaned_data["document"]
         article = self.article
-        saved = []
+        document = self.chosen_document()
 
         def save():
-            self.forget_kept_document()
-            images = save_pictures(document, request.user)
-            article.body = document.body([image.pk for image in images], headline=article.headline)
+            self.save_document(request, article)
             article._change_reason = "Text replaced from a file"
             article.save()
-            saved.extend(images)
 
         article.save_edit(self.cleaned_data["opened_version"], by=request.user, save=save)
-        report(request, document, saved)
         return document

@@ -136,7 +136,7 @@ def new_piece(request):
                 )
                 form.save_picture(request.user)
                 # A Word or Google Docs file's pictures, before the piece whose body shows them.
-                form.save_document(request)
+                form.save_document(request, article)
                 article.save()
                 Byline.objects.create(article=article, contributor=request.user.contributor)
                 form.save_tags()

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from ..contributor_area.held import HELD_DOCUMENT_LOST, held_file, held_upload, hold_document
 from ..models import HeldDocument
+from . import report, save_pictures
 from .conversion import read_document
 
 DROP_FIELD = "drop_document"
@@ -46,8 +47,8 @@ class KeptDocument(forms.Form):
 
     `kept_document` is the HeldDocument the form carries the key of (None without one). The
     form calls `keep_documents()` when it is made and `document_to_use()` in its clean(); the
-    view calls `hold_document()` when the form has errors, and the save
-    `forget_kept_document()`, in its transaction.
+    view calls `hold_document()` when the form has errors, and `save_document()` in the
+    transaction that saves the piece.
     """
 
     held_document = forms.CharField(label="Kept file", widget=KeptDocumentInput, required=False)
@@ -104,6 +105,23 @@ class KeptDocument(forms.Form):
             )
             self.kept_document_lost = False
         self.show_kept_document()
+
+    def chosen_document(self):
+        """The document the form brought in, once it is valid; None without one."""
+        return getattr(self, "cleaned_data", {}).get("document") or None
+
+    def save_document(self, request, article):
+        """Save the document's pictures as the user's, put them in the article's body, say what
+        came in, and forget the kept file. In the transaction that saves the piece, before
+        the piece. The document, or None without one."""
+        self.forget_kept_document()
+        document = self.chosen_document()
+        if document is None:
+            return None
+        images = save_pictures(document, request.user)
+        article.body = document.body([image.pk for image in images], headline=article.headline)
+        report(request, document, images)
+        return document
 
     def forget_kept_document(self):
         if self.kept_document:
